@@ -1,0 +1,30 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    start Polku (offline by default)
+#   make test   lint, type-check and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint venv clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/polku interview
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check assistant tests eval bench
+	$(VENV)/bin/mypy
+
+test: lint
+	$(VENV)/bin/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache

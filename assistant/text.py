@@ -1,0 +1,104 @@
+"""Light text handling for three languages: words, prefix stems, sentences, language guess.
+
+Finnish and Estonian inflect heavily; truncating words to a fixed prefix is a well-known,
+robust stand-in for a stemmer in retrieval (asiakaspolun, asiakaspolku -> asiaka...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.domain import Lang
+
+STEM_LENGTH = 6
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-ZÄÖÕÜŠŽÅ0-9])")
+
+STOPWORDS: dict[Lang, frozenset[str]] = {
+    "en": frozenset(
+        "a an and are as at be by do does for from how i in is it its me my of on or our "
+        "should so that the their them there these they this to was we what when where "
+        "which who why will with you your can into than then also about".split()
+    ),
+    "fi": frozenset(
+        "ja on ei se että tai kun mitä miten mikä mitkä kuinka miksi missä ovat olla oli "
+        "sen ne niin myös kuin jos vai voi voin pitää minun meidän meillä mutta sekä "
+        "tämä tässä siitä siksi jotka joka mihin kanssa".split()
+    ),
+    "et": frozenset(
+        "ja on ei see et või kui mis mida kuidas miks kus kas need nad oma ka aga nii "
+        "siis mina meie meil seda selle kes mille millal ning mu minu sa sina".split()
+    ),
+}
+_ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
+
+# Words that are frequent in one language and rare in the others.
+_LANG_MARKERS: dict[Lang, frozenset[str]] = {
+    "en": frozenset(
+        "the and what how is are of to for with customer journey map why which does "
+        "should our we my i you do in a".split()
+    ),
+    "fi": frozenset(
+        "ja on mitä miten mikä kuinka miksi ovat että asiakaspolku asiakaspolun asiakas "
+        "asiakkaan asiakkaat kartta kartan yritys meillä minun voin pitää tai kun myös "
+        "vaihe vaiheet kosketuspisteet kipupisteet en tiedä".split()
+    ),
+    "et": frozenset(
+        "ja on mis kuidas miks kas mida ning klient kliendi klienditeekond teekond "
+        "teekonna kaart kaardi ettevõte meie minu või ka etapid puutepunktid valupunktid "
+        "ei tea".split()
+    ),
+}
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def stems(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Prefix stems of the content words of ``text`` (all three languages' stopwords dropped)."""
+    return [
+        word[:STEM_LENGTH]
+        for word in words(text)
+        if keep_stopwords or word not in _ALL_STOPWORDS
+    ]
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a passage; bullet lines count as sentences of their own."""
+    found: list[str] = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("-*•").strip()
+        if not line or line.startswith("|") or line.startswith("#"):
+            continue
+        found.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
+    return found
+
+
+def detect_language(text: str, default: Lang = "en") -> Lang:
+    """Guess en/fi/et from marker words and letters; ``default`` when there is no signal."""
+    tokens = words(text)
+    scores: dict[Lang, float] = {lang: 0.0 for lang in ("en", "fi", "et")}
+    for token in tokens:
+        for lang, markers in _LANG_MARKERS.items():
+            if token in markers:
+                scores[lang] += 1.0
+    lowered = text.lower()
+    scores["et"] += 2.0 * sum(lowered.count(ch) for ch in "õü")
+    scores["fi"] += 0.5 * len(re.findall(r"(?:ää|öö|yy|[aeiouyäö]ks|ssa|ssä|lla|llä)\b", lowered))
+    scores["fi"] += 0.3 * lowered.count("y")
+    if not any(ch in lowered for ch in "äöõü"):
+        scores["en"] += 0.5 * len(tokens) / max(len(tokens), 1)
+    else:
+        scores["en"] -= 1.0
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] > 0.5 else default
+
+
+def overlap(query_stems: Iterable[str], text: str) -> float:
+    """Share of the query's distinct stems found in ``text``."""
+    wanted = set(query_stems)
+    if not wanted:
+        return 0.0
+    return len(wanted & set(stems(text))) / len(wanted)
