@@ -30,7 +30,8 @@ errors = Console(stderr=True)
 T = TypeVar("T")
 
 LangOption = Annotated[
-    Lang | None, typer.Option("--lang", "-l", help="Answer language: en, fi or et (default: detected).")
+    Lang | None,
+    typer.Option("--lang", "-l", help="Answer language: en, fi or et (default: detected)."),
 ]
 
 
@@ -92,7 +93,11 @@ def config() -> None:
 
     table = Table("setting", "value", "environment variable")
     for name, value in Settings().masked().items():
-        env = "POLKU_LLM_API_KEY / OPENAI_API_KEY" if name == "llm_api_key" else f"POLKU_{name.upper()}"
+        env = (
+            "POLKU_LLM_API_KEY / OPENAI_API_KEY"
+            if name == "llm_api_key"
+            else f"POLKU_{name.upper()}"
+        )
         table.add_row(name, "" if value is None else str(value), env)
     console.print(table)
 
@@ -106,8 +111,16 @@ def schema(
 
     models = {
         m.__name__: m
-        for m in (domain.JourneyMap, domain.Persona, domain.Stage, domain.Touchpoint,
-                  domain.Provenance, domain.Finding, domain.Answer, domain.InterviewAnswers)
+        for m in (
+            domain.JourneyMap,
+            domain.Persona,
+            domain.Stage,
+            domain.Touchpoint,
+            domain.Provenance,
+            domain.Finding,
+            domain.Answer,
+            domain.InterviewAnswers,
+        )
     }
     if name and name not in models:
         _fail(f"unknown model '{name}'; choose one of {', '.join(models)}.")
@@ -168,7 +181,9 @@ def ingest(
 
 @kb_app.command("list")
 def kb_list(
-    builtin: Annotated[bool, typer.Option("--builtin", help="List the built-in knowledge base.")] = False,
+    builtin: Annotated[
+        bool, typer.Option("--builtin", help="List the built-in knowledge base.")
+    ] = False,
 ) -> None:
     """List indexed documents (your own by default)."""
     services = _services()
@@ -181,7 +196,9 @@ def kb_list(
 
 
 @kb_app.command("remove")
-def kb_remove(doc_id: Annotated[str, typer.Argument(help="Document id, e.g. user/notes.md")]) -> None:
+def kb_remove(
+    doc_id: Annotated[str, typer.Argument(help="Document id, e.g. user/notes.md")],
+) -> None:
     """Remove one of your documents from the index."""
     with _user_errors():
         removed = _services().index.remove_document(doc_id)

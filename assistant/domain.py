@@ -165,8 +165,10 @@ class JourneyMap(Model):
     language: Lang = Field(default="en", description="Language of the map's text.")
     business: str = Field(default="", description="The business the map is about.")
     industry: str | None = Field(default=None, description="Industry pattern id, if known.")
-    model: BusinessModel = Field(default="b2c", description="b2b or b2c.")
-    map_type: MapType = Field(default="current-state", description="Kind of map.")
+    model: BusinessModel | None = Field(default=None, description="b2b or b2c; null: not stated.")
+    map_type: MapType | None = Field(
+        default=None, description="Kind of map; null when the map does not say."
+    )
     scenario: str = Field(default="", description="The situation the journey covers.")
     persona: Persona | None = Field(default=None, description="The persona the map follows.")
     stages: list[Stage] = Field(default_factory=list, description="Stages in journey order.")
@@ -222,7 +224,9 @@ class PersonaAnswers(Model):
 
     who: str = Field(default="", description="Who the customer is, in the person's words.")
     goals: list[str] = Field(default_factory=list, description="The customer's goals.")
-    frustrations: list[str] = Field(default_factory=list, description="The customer's frustrations.")
+    frustrations: list[str] = Field(
+        default_factory=list, description="The customer's frustrations."
+    )
 
 
 class InterviewAnswers(Model):

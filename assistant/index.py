@@ -120,7 +120,10 @@ class KnowledgeIndex:
         target = self._collections[collection]
         chunks = chunk_document(doc)
         existing = target.get(where={"doc_id": doc.doc_id}, include=["metadatas"])
-        old = {cid: (meta or {}).get("hash") for cid, meta in zip(existing["ids"], existing["metadatas"])}
+        old = {
+            cid: (meta or {}).get("hash")
+            for cid, meta in zip(existing["ids"], existing["metadatas"])
+        }
         wanted = {chunk.chunk_id: chunk for chunk in chunks}
         stale = [cid for cid in old if cid not in wanted]
         changed = [c for c in chunks if old.get(c.chunk_id) != c.content_hash]
@@ -202,7 +205,7 @@ class KnowledgeIndex:
                         doc_id=str(meta.get("doc_id", "")),
                         title=str(meta.get("title", "")),
                         section=str(meta.get("section", "")),
-                        lang=meta.get("lang", "en"),  # type: ignore[arg-type]
+                        lang=meta.get("lang", "en"),
                         topics=[t for t in str(meta.get("topics", "")).split(",") if t],
                         source=name,
                         text=text or "",
@@ -219,7 +222,9 @@ class KnowledgeIndex:
         result = target.query(
             query_embeddings=[vector.tolist()], n_results=min(k, count), include=["distances"]
         )
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]
+        return [
+            (cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])
+        ]
 
     def counts(self) -> tuple[int, ...]:
         return tuple(c.count() for c in self._collections.values())

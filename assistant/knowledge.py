@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.domain import LANGS, Lang
+from assistant.domain import LANGS, Lang, Source
 from assistant.resources import knowledge_dir
 
 MAX_CHUNK_WORDS = 220
@@ -159,3 +159,12 @@ def chunk_document(doc: Document) -> list[Chunk]:
 
 def chunk_all(docs: Iterable[Document]) -> list[Chunk]:
     return [chunk for doc in docs for chunk in chunk_document(doc)]
+
+
+def kb_source(topic_id: str, lang: Lang) -> Source:
+    """A citation of a built-in document, in ``lang`` when it exists there."""
+
+    by_id = {doc.doc_id: doc for doc in builtin_documents()}
+    doc = by_id.get(f"{lang}/{topic_id}") or by_id.get(f"en/{topic_id}")
+    title = doc.title if doc else topic_id
+    return Source(doc_id=doc.doc_id if doc else f"{lang}/{topic_id}", title=title)

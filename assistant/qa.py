@@ -83,8 +83,13 @@ def offline_answer(question: str, hits: list[Hit], lang: Lang) -> Answer:
     """An extractive answer with numbered citations, or an honest 'not covered'."""
     if not covers(question, hits):
         citations = [_citation(h) for h in hits[:3]]
-        return Answer(question=question, language=lang, answer=t("not_covered", lang),
-                      citations=citations, mode="offline")
+        return Answer(
+            question=question,
+            language=lang,
+            answer=t("not_covered", lang),
+            citations=citations,
+            mode="offline",
+        )
     chosen = _select(_candidates(question, hits, lang))
     numbers: dict[int, int] = {}
     parts: list[str] = []
@@ -95,5 +100,6 @@ def offline_answer(question: str, hits: list[Hit], lang: Lang) -> Answer:
     text = " ".join(parts)
     if any(hits[rank].chunk.lang != lang for rank in numbers):
         text = f"{text}\n\n{t('other_language_note', lang)}"
-    return Answer(question=question, language=lang, answer=text, citations=citations,
-                  mode="offline")
+    return Answer(
+        question=question, language=lang, answer=text, citations=citations, mode="offline"
+    )

@@ -17,18 +17,142 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-ZÄÖÕÜŠŽÅ0-9])")
 
 STOPWORDS: dict[Lang, frozenset[str]] = {
     "en": frozenset(
-        "a an and are as at be by do does for from how i in is it its me my of on or our "
-        "should so that the their them there these they this to was we what when where "
-        "which who why will with you your can into than then also about".split()
+        [
+            "a",
+            "an",
+            "and",
+            "are",
+            "as",
+            "at",
+            "be",
+            "by",
+            "do",
+            "does",
+            "for",
+            "from",
+            "how",
+            "i",
+            "in",
+            "is",
+            "it",
+            "its",
+            "me",
+            "my",
+            "of",
+            "on",
+            "or",
+            "our",
+            "should",
+            "so",
+            "that",
+            "the",
+            "their",
+            "them",
+            "there",
+            "these",
+            "they",
+            "this",
+            "to",
+            "was",
+            "we",
+            "what",
+            "when",
+            "where",
+            "which",
+            "who",
+            "why",
+            "will",
+            "with",
+            "you",
+            "your",
+            "can",
+            "into",
+            "than",
+            "then",
+            "also",
+            "about",
+        ]
     ),
     "fi": frozenset(
-        "ja on ei se että tai kun mitä miten mikä mitkä kuinka miksi missä ovat olla oli "
-        "sen ne niin myös kuin jos vai voi voin pitää minun meidän meillä mutta sekä "
-        "tämä tässä siitä siksi jotka joka mihin kanssa".split()
+        [
+            "ja",
+            "on",
+            "ei",
+            "se",
+            "että",
+            "tai",
+            "kun",
+            "mitä",
+            "miten",
+            "mikä",
+            "mitkä",
+            "kuinka",
+            "miksi",
+            "missä",
+            "ovat",
+            "olla",
+            "oli",
+            "sen",
+            "ne",
+            "niin",
+            "myös",
+            "kuin",
+            "jos",
+            "vai",
+            "voi",
+            "voin",
+            "pitää",
+            "minun",
+            "meidän",
+            "meillä",
+            "mutta",
+            "sekä",
+            "tämä",
+            "tässä",
+            "siitä",
+            "siksi",
+            "jotka",
+            "joka",
+            "mihin",
+            "kanssa",
+        ]
     ),
     "et": frozenset(
-        "ja on ei see et või kui mis mida kuidas miks kus kas need nad oma ka aga nii "
-        "siis mina meie meil seda selle kes mille millal ning mu minu sa sina".split()
+        [
+            "ja",
+            "on",
+            "ei",
+            "see",
+            "et",
+            "või",
+            "kui",
+            "mis",
+            "mida",
+            "kuidas",
+            "miks",
+            "kus",
+            "kas",
+            "need",
+            "nad",
+            "oma",
+            "ka",
+            "aga",
+            "nii",
+            "siis",
+            "mina",
+            "meie",
+            "meil",
+            "seda",
+            "selle",
+            "kes",
+            "mille",
+            "millal",
+            "ning",
+            "mu",
+            "minu",
+            "sa",
+            "sina",
+        ]
     ),
 }
 _ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
@@ -36,18 +160,96 @@ _ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
 # Words that are frequent in one language and rare in the others.
 _LANG_MARKERS: dict[Lang, frozenset[str]] = {
     "en": frozenset(
-        "the and what how is are of to for with customer journey map why which does "
-        "should our we my i you do in a".split()
+        [
+            "the",
+            "and",
+            "what",
+            "how",
+            "is",
+            "are",
+            "of",
+            "to",
+            "for",
+            "with",
+            "customer",
+            "journey",
+            "map",
+            "why",
+            "which",
+            "does",
+            "should",
+            "our",
+            "we",
+            "my",
+            "i",
+            "you",
+            "do",
+            "in",
+            "a",
+        ]
     ),
     "fi": frozenset(
-        "ja on mitä miten mikä kuinka miksi ovat että asiakaspolku asiakaspolun asiakas "
-        "asiakkaan asiakkaat kartta kartan yritys meillä minun voin pitää tai kun myös "
-        "vaihe vaiheet kosketuspisteet kipupisteet en tiedä".split()
+        [
+            "ja",
+            "on",
+            "mitä",
+            "miten",
+            "mikä",
+            "kuinka",
+            "miksi",
+            "ovat",
+            "että",
+            "asiakaspolku",
+            "asiakaspolun",
+            "asiakas",
+            "asiakkaan",
+            "asiakkaat",
+            "kartta",
+            "kartan",
+            "yritys",
+            "meillä",
+            "minun",
+            "voin",
+            "pitää",
+            "tai",
+            "kun",
+            "myös",
+            "vaihe",
+            "vaiheet",
+            "kosketuspisteet",
+            "kipupisteet",
+            "en",
+            "tiedä",
+        ]
     ),
     "et": frozenset(
-        "ja on mis kuidas miks kas mida ning klient kliendi klienditeekond teekond "
-        "teekonna kaart kaardi ettevõte meie minu või ka etapid puutepunktid valupunktid "
-        "ei tea".split()
+        [
+            "ja",
+            "on",
+            "mis",
+            "kuidas",
+            "miks",
+            "kas",
+            "mida",
+            "ning",
+            "klient",
+            "kliendi",
+            "klienditeekond",
+            "teekond",
+            "teekonna",
+            "kaart",
+            "kaardi",
+            "ettevõte",
+            "meie",
+            "minu",
+            "või",
+            "ka",
+            "etapid",
+            "puutepunktid",
+            "valupunktid",
+            "ei",
+            "tea",
+        ]
     ),
 }
 
@@ -59,9 +261,7 @@ def words(text: str) -> list[str]:
 def stems(text: str, keep_stopwords: bool = False) -> list[str]:
     """Prefix stems of the content words of ``text`` (all three languages' stopwords dropped)."""
     return [
-        word[:STEM_LENGTH]
-        for word in words(text)
-        if keep_stopwords or word not in _ALL_STOPWORDS
+        word[:STEM_LENGTH] for word in words(text) if keep_stopwords or word not in _ALL_STOPWORDS
     ]
 
 

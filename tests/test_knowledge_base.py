@@ -1,0 +1,154 @@
+"""The shipped knowledge base: complete, parallel across languages, sources kept."""
+
+import re
+from collections import Counter
+
+import pytest
+
+from assistant import catalog
+from assistant.domain import LANGS
+from assistant.knowledge import builtin_documents, chunk_document
+from assistant.resources import knowledge_dir
+
+REQUIRED_TOPICS = {
+    "what-is-a-journey-map",
+    "why-journeys-matter",
+    "five-stage-model",
+    "search-to-loyalty-model",
+    "three-phase-model",
+    "need-to-after-purchase-model",
+    "personas",
+    "customer-research",
+    "touchpoints",
+    "pain-points-and-opportunities",
+    "emotions-and-motivation",
+    "documenting-the-journey",
+    "map-types",
+    "service-blueprint",
+    "tools-and-templates",
+    "dos-and-donts",
+    "b2b-vs-b2c",
+    "keeping-maps-current",
+    "industry-examples",
+    "common-challenges",
+    "website-optimisation",
+    "opportunities-owners-metrics",
+}
+REQUIRED_GUIDELINES = {
+    "one-persona",
+    "persona-evidence",
+    "scenario-stated",
+    "map-type",
+    "full-lifecycle",
+    "customer-language",
+    "stage-lanes",
+    "emotional-lows",
+    "touchpoint-channels",
+    "pain-point-opportunity",
+    "opportunity-owner-metric",
+    "customer-feedback",
+    "evidence-based",
+    "keep-updated",
+    "b2b-stakeholders",
+    "stage-transitions",
+    "attributed-statistics",
+}
+REQUIRED_INDUSTRIES = {
+    "retail",
+    "ecommerce",
+    "travel",
+    "banking",
+    "b2b-saas",
+    "hospitality",
+    "healthcare",
+    "generic",
+}
+
+
+def _ids(lang: str) -> set[str]:
+    return {d.doc_id.split("/", 1)[1] for d in builtin_documents() if d.lang == lang}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_language_has_the_required_topics(lang: str) -> None:
+    ids = _ids(lang)
+    assert len(ids) >= 15
+    assert ids >= REQUIRED_TOPICS, REQUIRED_TOPICS - ids
+
+
+def test_same_topics_in_every_language() -> None:
+    assert _ids("en") == _ids("fi") == _ids("et")
+
+
+def test_front_matter_matches_folder_and_file() -> None:
+    for lang in LANGS:
+        for path in (knowledge_dir() / lang).glob("*.md"):
+            doc = next(d for d in builtin_documents() if d.doc_id == f"{lang}/{path.stem}")
+            assert doc.lang == lang
+            assert doc.sources, f"{doc.doc_id} lists no sources"
+
+
+def test_every_document_is_in_sources_md() -> None:
+    sources = (knowledge_dir() / "SOURCES.md").read_text(encoding="utf-8")
+    missing = [i for i in _ids("en") if i not in sources]
+    assert missing == []
+    for seed in ("seed-000", "seed-001", "seed-002", "seed-003", "seed-004"):
+        assert seed in sources
+
+
+def test_every_seed_is_drawn_on() -> None:
+    used = Counter(s for d in builtin_documents() for s in d.sources)
+    for seed in ("seed-000", "seed-001", "seed-002", "seed-003", "seed-004"):
+        assert used[seed] >= 3, f"{seed} used by {used[seed]} documents"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_statistics_name_their_source(lang: str) -> None:
+    """Every paragraph holding a percentage names the seed article it comes from."""
+    unattributed = []
+    for doc in builtin_documents():
+        if doc.lang != lang:
+            continue
+        for paragraph in re.split(r"\n\s*\n|\n(?=[-*|] )", doc.text):
+            if re.search(r"\d\s?%", paragraph) and "seed-" not in paragraph:
+                unattributed.append(f"{doc.doc_id}: {paragraph[:80]}")
+    assert unattributed == []
+
+
+def test_documents_chunk_into_citable_passages() -> None:
+    for doc in builtin_documents():
+        chunks = chunk_document(doc)
+        assert chunks, doc.doc_id
+        assert len({c.chunk_id for c in chunks}) == len(chunks)
+        assert all(c.chunk_id.startswith(doc.doc_id + "#") for c in chunks)
+
+
+def test_structured_knowledge_files_are_valid() -> None:
+    assert catalog.validate_all() == []
+
+
+def test_guideline_catalog_is_complete() -> None:
+    catalog_ = catalog.guidelines()
+    assert {g.id for g in catalog_.guidelines} >= REQUIRED_GUIDELINES
+    known_docs = _ids("en")
+    for guideline in catalog_.guidelines:
+        assert guideline.source_doc in known_docs, guideline.id
+
+
+def test_patterns_cover_required_industries_and_cite_real_documents() -> None:
+    patterns = catalog.patterns()
+    assert set(patterns) >= REQUIRED_INDUSTRIES
+    known_docs = _ids("en")
+    for pattern in patterns.values():
+        assert set(pattern.source_docs) <= known_docs, pattern.industry
+    assert patterns["b2b-saas"].default_model == "b2b"
+    assert patterns["b2b-saas"].stakeholders
+
+
+def test_stage_models_reference_real_documents() -> None:
+    models = catalog.stage_models()
+    assert models.default == "five-stage"
+    ids = {m.id for m in models.models}
+    assert {"five-stage", "search-to-loyalty", "three-phase", "need-to-after-purchase"} <= ids
+    for model in models.models:
+        assert model.source_doc in _ids("en")
