@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from assistant import __version__
+from assistant import __version__, cli_maps
 from assistant.domain import Lang
 
 app = typer.Typer(
@@ -216,6 +216,9 @@ def kb_rebuild() -> None:
         index.clear("kb")
         report = index.sync_builtin(_progress_bar("Rebuilding"))
     console.print(f"Rebuilt: {report.documents} documents, {report.chunks_written} passages.")
+
+
+cli_maps.register(app)
 
 
 def main() -> None:

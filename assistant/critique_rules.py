@@ -243,10 +243,7 @@ def keep_updated(m: JourneyMap, c: MapContext, today: date | None = None) -> lis
     if m.last_updated and (today - m.last_updated).days > STALE_AFTER_DAYS:
         missing.append(f"last_updated {m.last_updated.isoformat()}")
     meta = vocabulary().meta_keys
-    shown = [
-        meta[n].get(c.lang)[0] if n in meta and meta[n].get(c.lang) else n
-        for n in missing
-    ]
+    shown = [meta[n].get(c.lang)[0] if n in meta and meta[n].get(c.lang) else n for n in missing]
     return [("map", {"item": ", ".join(shown)})] if missing else []
 
 

@@ -93,9 +93,11 @@ def offline_answer(question: str, hits: list[Hit], lang: Lang) -> Answer:
     chosen = _select(_candidates(question, hits, lang))
     numbers: dict[int, int] = {}
     parts: list[str] = []
-    for candidate in chosen:
+    for position, candidate in enumerate(chosen):
         number = numbers.setdefault(candidate.hit_rank, len(numbers) + 1)
-        parts.append(f"{candidate.text} [{number}]")
+        following = chosen[position + 1] if position + 1 < len(chosen) else None
+        same_source_next = following is not None and following.hit_rank == candidate.hit_rank
+        parts.append(candidate.text if same_source_next else f"{candidate.text} [{number}]")
     citations = [_citation(hits[rank]) for rank in numbers]
     text = " ".join(parts)
     if any(hits[rank].chunk.lang != lang for rank in numbers):

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` measures and writes bench/results.json and a Markdown table."""

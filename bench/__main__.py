@@ -1,0 +1,124 @@
+"""Measure Polku's offline performance on this machine, all in one run.
+
+    python -m bench [--quick]
+
+Writes bench/results.json and prints a Markdown table (copied into docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [
+    ("What are the stages of a customer journey?", "en"),
+    ("How should B2B maps differ from B2C maps?", "en"),
+    ("Mikä on asiakaspolkukartta?", "fi"),
+    ("Miten kipupisteet löydetään?", "fi"),
+    ("Mis on teenusplaan?", "et"),
+    ("Kui tihti kaarti üle vaadata?", "et"),
+]
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    pick = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]  # noqa: E731
+    return {"p50_ms": round(pick(0.5) * 1000, 2), "p95_ms": round(pick(0.95) * 1000, 2),
+            "mean_ms": round(statistics.fmean(ordered) * 1000, 2), "n": len(ordered)}
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def bench_index(data_dir: Path) -> dict[str, Any]:
+    from assistant.index import KnowledgeIndex
+    from assistant.settings import Settings
+
+    settings = Settings(data_dir=data_dir)
+    start = time.perf_counter()
+    index = KnowledgeIndex(settings)
+    report = index.sync_builtin()
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    again = KnowledgeIndex(settings).sync_builtin()
+    second = time.perf_counter() - start
+    return {"first_build_s": round(first, 2), "chunks": report.chunks_written,
+            "embedded": report.embedded, "reindex_unchanged_s": round(second, 3),
+            "reindex_embedded": again.embedded, "speedup": round(first / second, 1)}
+
+
+def bench_retrieval(data_dir: Path, repeat: int) -> dict[str, Any]:
+    from assistant.services import Services
+    from assistant.settings import Settings
+
+    services = Services(Settings(data_dir=data_dir))
+    services.retriever.search("warm up", k=5)
+    samples: list[float] = []
+    for question, lang in QUESTIONS:
+        samples += timed(lambda q=question, l=lang: services.retriever.search(q, lang=l, k=5), repeat)
+    answers: list[float] = []
+    for question, lang in QUESTIONS:
+        answers += timed(lambda q=question, l=lang: services.ask(q, lang=l), repeat)
+    return {"hybrid_search": percentiles(samples), "offline_ask": percentiles(answers)}
+
+
+def bench_cli(data_dir: Path, repeat: int) -> dict[str, Any]:
+    env = {**os.environ, "POLKU_DATA_DIR": str(data_dir)}
+    polku = [sys.executable, "-m", "assistant"]
+    samples = timed(lambda: subprocess.run([*polku, "ask", "Mikä on persoona?"], env=env,
+                                           check=True, capture_output=True), repeat)
+    return {"polku_ask_one_shot": percentiles(samples)}
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = ["| measure | value | target |", "|---|---|---|"]
+    idx, ret, cli = results["index"], results["retrieval"], results["cli"]
+    rows += [
+        f"| first index build ({idx['chunks']} chunks) | {idx['first_build_s']} s | recorded |",
+        f"| re-index unchanged | {idx['reindex_unchanged_s']} s ({idx['speedup']}x faster) | >= 50x |",
+        f"| hybrid retrieval p50 / p95 | {ret['hybrid_search']['p50_ms']} / {ret['hybrid_search']['p95_ms']} ms | p95 <= 30 ms |",
+        f"| offline ask in-process p50 / p95 | {ret['offline_ask']['p50_ms']} / {ret['offline_ask']['p95_ms']} ms | — |",
+        f"| `polku ask` one-shot p50 / p95 | {cli['polku_ask_one_shot']['p50_ms'] / 1000:.2f} / {cli['polku_ask_one_shot']['p95_ms'] / 1000:.2f} s | <= 3 s |",
+    ]
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 20
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        results = {
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                        "platform": platform.platform()},
+            "index": bench_index(data_dir),
+            "retrieval": bench_retrieval(data_dir, repeat),
+            "cli": bench_cli(data_dir, 3 if args.quick else 5),
+        }
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(table(results))
+    print(f"\nwritten to {out}")
+
+
+if __name__ == "__main__":
+    main()

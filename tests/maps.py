@@ -1,0 +1,79 @@
+"""A well-made journey map, built by hand, for critic tests (and its flawed variants)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.domain import (
+    Emotion,
+    Item,
+    JourneyMap,
+    Opportunity,
+    Persona,
+    Source,
+    Stage,
+    Stakeholder,
+    Touchpoint,
+)
+
+
+def _stage(name: str, key: str, score: int, pain: str | None = None) -> Stage:
+    return Stage(
+        name=name,
+        key=key,
+        customer_goal=Item(text=f"Goal at {name.lower()}"),
+        actions=[Item(text=f"Customer acts at {name.lower()}")],
+        touchpoints=[
+            Touchpoint(channel="Website", kind="online"),
+            Touchpoint(channel="Shop counter", kind="offline"),
+        ],
+        thoughts=[Item(text="Is this worth it?")],
+        emotion=Emotion(score=score, label="ok"),
+        pain_points=[Item(text=pain or f"Small annoyance at {name.lower()}")],
+        opportunities=[
+            Opportunity(
+                text=f"Improve {name.lower()}", owner="Store manager", metric="Queue time"
+            )
+        ],
+    )
+
+
+def good_map(today: date = date(2026, 11, 1)) -> JourneyMap:
+    return JourneyMap(
+        title="Kahvila Polku: customer journey",
+        language="en",
+        business="Kahvila Polku, a café with a shop in Tampere",
+        model="b2c",
+        map_type="current-state",
+        scenario="Anna wants a quiet place to work with good coffee near the station.",
+        persona=Persona(
+            name="Anna, young professional",
+            goals=["Work in peace"],
+            evidence=[Source(doc_id="user/interviews.pdf", title="Customer interviews 2026")],
+        ),
+        stages=[
+            _stage("Awareness", "awareness", 1),
+            _stage("Consideration", "consideration", 0),
+            _stage("Purchase", "purchase", -1, "Long queue at the counter"),
+            _stage("Retention", "retention", 1),
+            _stage("Advocacy", "advocacy", 1),
+        ],
+        evidence=[
+            Source(doc_id="user/survey.csv", title="Customer survey, spring 2026"),
+            Source(doc_id="user/reviews", title="Google reviews"),
+        ],
+        owner="Café manager",
+        last_updated=today,
+        review_cadence="quarterly",
+    )
+
+
+def good_b2b_map() -> JourneyMap:
+    journey = good_map()
+    return journey.model_copy(
+        update={
+            "model": "b2b",
+            "business": "A SaaS platform for logistics firms",
+            "stakeholders": [Stakeholder(role="CFO"), Stakeholder(role="IT manager")],
+        }
+    )
