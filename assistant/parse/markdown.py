@@ -1,0 +1,100 @@
+"""Markdown the way people paste it: ``key: value`` lines, headings, then a pipe table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.parse import terms
+from assistant.parse.grid import Table
+from assistant.parse.meta import Entry
+from assistant.parse.syntax import mask
+
+_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_KEY_LINE = re.compile(
+    r"^\s*(?:[-*+•]\s+)?(?:\*\*|__)?(?P<key>[^:*|#][^:*|]{0,39}?)\s*(?:\*\*|__)?\s*:"
+    r"\s*(?:\*\*|__)?\s*(?P<value>.*?)\s*$"
+)
+_BOLD = re.compile(r"^\*\*(.+)\*\*$")
+_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
+
+
+@dataclass
+class MarkdownDoc:
+    tables: list[Table] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    heading: str | None = None
+
+
+def read_markdown(text: str) -> MarkdownDoc:
+    """The pipe tables, ``key: value`` lines and first heading of a Markdown text."""
+    doc = MarkdownDoc()
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        end = _table_end(lines, i)
+        if end > i:
+            doc.tables.append(_table(lines, i, end))
+            i = end
+            continue
+        _key_or_heading(doc, lines[i], i + 1)
+        i += 1
+    return doc
+
+
+def _is_row(line: str) -> bool:
+    return "|" in mask(line)
+
+
+def _table_end(lines: list[str], start: int) -> int:
+    """Index after the table starting at ``start``; ``start`` when no table starts there.
+
+    A table is a header line with a delimiter row under it, or (as people often paste
+    them) two or more lines that start with a pipe.
+    """
+    line = lines[start]
+    has_delimiter = start + 1 < len(lines) and _DELIMITER.match(lines[start + 1]) is not None
+    piped = line.lstrip().startswith("|")
+    if not _is_row(line) or _DELIMITER.match(line):
+        return start
+    if not has_delimiter and not (
+        piped and start + 1 < len(lines) and lines[start + 1].lstrip().startswith("|")
+    ):
+        return start
+    end = start + 1
+    while end < len(lines) and lines[end].strip() and _is_row(lines[end]):
+        end += 1
+    return end
+
+
+def _table(lines: list[str], start: int, end: int) -> Table:
+    numbers = [n for n in range(start, end) if n == start or not _DELIMITER.match(lines[n])]
+    rows = [split_row(lines[n]) for n in numbers]
+
+    def where(row: int, col: int | None) -> str:
+        line = f"line {numbers[row] + 1}" if row < len(numbers) else f"line {end}"
+        return line if col is None else f"{line}, column {col + 1}"
+
+    return Table(rows=rows, where=where)
+
+
+def split_row(line: str) -> list[str]:
+    """Cells of a pipe-table row (masked: escaped pipes stay inside their cell)."""
+    masked = mask(line).strip()
+    if masked.startswith("|"):
+        masked = masked[1:]
+    if masked.endswith("|"):
+        masked = masked[:-1]
+    cells = [cell.strip() for cell in masked.split("|")]
+    return [_BOLD.sub(r"\1", cell) for cell in cells]
+
+
+def _key_or_heading(doc: MarkdownDoc, line: str, number: int) -> None:
+    heading = _HEADING.match(line)
+    text = heading.group("text") if heading else line
+    pair = _KEY_LINE.match(text)
+    known = pair is not None and terms.meta_key(pair.group("key")) is not None
+    if pair and known and pair.group("value"):
+        doc.entries.append(Entry(pair.group("key"), pair.group("value"), f"line {number}"))
+    elif heading and doc.heading is None:
+        doc.heading = heading.group("text")
