@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from filelock import FileLock, Timeout
 
+from assistant.domain import Lang
 from assistant.embeddings import ChromaE5, Embedder, EmbeddingCache
 from assistant.knowledge import Chunk, Document, builtin_documents, chunk_document
 from assistant.settings import Settings
@@ -213,14 +214,19 @@ class KnowledgeIndex:
                 )
         return found
 
-    def vector_search(self, vector: Any, k: int, collection: str) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) pairs, best first."""
+    def vector_search(
+        self, vector: Any, k: int, collection: str, lang: Lang | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) pairs, best first; only chunks in ``lang`` if given."""
         target = self._collections[collection]
         count = target.count()
         if count == 0:
             return []
         result = target.query(
-            query_embeddings=[vector.tolist()], n_results=min(k, count), include=["distances"]
+            query_embeddings=[vector.tolist()],
+            n_results=min(k, count),
+            where={"lang": lang} if lang else None,
+            include=["distances"],
         )
         return [
             (cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])

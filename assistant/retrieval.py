@@ -69,7 +69,8 @@ class HybridRetriever:
             return self._lexical
 
     def search(self, query: str, lang: Lang | None = None, k: int = 5) -> list[Hit]:
-        lang = lang or detect_language(query)
+        asked_in = detect_language(query)
+        lang = lang or asked_in
         lexical = self._lexical_index()
         position = {chunk.chunk_id: i for i, chunk in enumerate(lexical.chunks)}
         fused: dict[int, float] = {}
@@ -78,10 +79,13 @@ class HybridRetriever:
             fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
             lexical_scores[i] = score
         vector = self.index.embedder.query(query)
-        similarities = self._vector_candidates(vector, position)
-        ranked = sorted(similarities.items(), key=lambda item: -item[1])
-        for rank, (i, _) in enumerate(ranked):
-            fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
+        similarities: dict[int, float] = {}
+        for ranked in self._vector_rankings(vector, position, lang):
+            for rank, (i, similarity) in enumerate(ranked):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
+                similarities[i] = similarity
+        if asked_in != lang:
+            self._pivot_to_language(fused, lexical.chunks, position, lang)
         hits = [
             Hit(
                 chunk=lexical.chunks[i],
@@ -94,10 +98,41 @@ class HybridRetriever:
         hits.sort(key=lambda hit: -hit.score)
         return hits[:k]
 
-    def _vector_candidates(self, vector: np.ndarray, position: dict[str, int]) -> dict[int, float]:
-        found: dict[int, float] = {}
-        for collection in ("kb", "user"):
-            for chunk_id, similarity in self.index.vector_search(vector, CANDIDATES, collection):
-                if chunk_id in position:
-                    found[position[chunk_id]] = similarity
-        return found
+    @staticmethod
+    def _pivot_to_language(
+        fused: dict[int, float], chunks: list[Chunk], position: dict[str, int], lang: Lang
+    ) -> None:
+        """The built-in documents are parallel across languages (same id, same sections): when
+        the question is in another language than the answer should be, a passage found in
+        the question's language lends its score to the same passage in ``lang``, so a
+        question in Estonian finds the English text that says the same."""
+        lent: dict[int, float] = {}
+        for i, score in fused.items():
+            chunk = chunks[i]
+            if chunk.lang == lang or not chunk.doc_id.startswith(f"{chunk.lang}/"):
+                continue
+            twin = position.get(f"{lang}/{chunk.chunk_id.split('/', 1)[1]}")
+            if twin is not None:
+                lent[twin] = max(lent.get(twin, 0.0), score)
+        for twin, score in lent.items():
+            fused[twin] = fused.get(twin, 0.0) + score
+
+    def _vector_rankings(
+        self, vector: np.ndarray, position: dict[str, int], lang: Lang
+    ) -> list[list[tuple[int, float]]]:
+        """Two rankings: the nearest chunks in any language, and the nearest in ``lang``.
+
+        The embedder prefers passages in the question's own language, so without the second
+        ranking a Finnish question asked for an English answer would never reach English text.
+        """
+        rankings = []
+        for only in (None, lang):
+            found: dict[int, float] = {}
+            for collection in ("kb", "user"):
+                for chunk_id, similarity in self.index.vector_search(
+                    vector, CANDIDATES, collection, lang=only
+                ):
+                    if chunk_id in position:
+                        found[position[chunk_id]] = similarity
+            rankings.append(sorted(found.items(), key=lambda item: -item[1]))
+        return rankings

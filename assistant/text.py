@@ -6,10 +6,13 @@ robust stand-in for a stemmer in retrieval (asiakaspolun, asiakaspolku -> asiaka
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
-from assistant.domain import Lang
+from assistant.domain import LANGS, Lang
 
 STEM_LENGTH = 6
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
@@ -276,24 +279,53 @@ def sentences(text: str) -> list[str]:
     return found
 
 
+def _trigrams(text: str) -> list[str]:
+    padded = " " + " ".join(words(text)) + " "
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]
+
+
+@cache
+def _profiles() -> dict[Lang, tuple[dict[str, float], float]]:
+    """Character-trigram log-probabilities per language, learnt from the knowledge base's
+    own parallel documents (the same topics in all three languages)."""
+    from assistant.resources import knowledge_dir
+
+    profiles: dict[Lang, tuple[dict[str, float], float]] = {}
+    for lang in LANGS:
+        counts = Counter(
+            gram
+            for path in sorted((knowledge_dir() / lang).glob("*.md"))
+            for gram in _trigrams(path.read_text(encoding="utf-8"))
+        )
+        total = sum(counts.values()) + len(counts) + 1
+        profiles[lang] = (
+            {gram: math.log((n + 1) / total) for gram, n in counts.items()},
+            math.log(1 / total),
+        )
+    return profiles
+
+
+MIN_EVIDENCE = 4.0  # log-likelihood lead the best language needs over the runner-up
+
+
 def detect_language(text: str, default: Lang = "en") -> Lang:
-    """Guess en/fi/et from marker words and letters; ``default`` when there is no signal."""
-    tokens = words(text)
-    scores: dict[Lang, float] = {lang: 0.0 for lang in ("en", "fi", "et")}
-    for token in tokens:
+    """Guess en/fi/et from character trigrams and marker words; ``default`` without a clear lead.
+
+    Short or language-neutral text ("1", "Anna, 30", "NPS") keeps ``default``.
+    """
+    grams = _trigrams(text)
+    if sum(ch.isalpha() for ch in text) < 4 or not grams:
+        return default
+    scores: dict[Lang, float] = {}
+    for lang, (logp, unseen) in _profiles().items():
+        scores[lang] = sum(logp.get(gram, unseen) for gram in grams)
+    for token in words(text):
         for lang, markers in _LANG_MARKERS.items():
             if token in markers:
                 scores[lang] += 1.0
-    lowered = text.lower()
-    scores["et"] += 2.0 * sum(lowered.count(ch) for ch in "õü")
-    scores["fi"] += 0.5 * len(re.findall(r"(?:ää|öö|yy|[aeiouyäö]ks|ssa|ssä|lla|llä)\b", lowered))
-    scores["fi"] += 0.3 * lowered.count("y")
-    if not any(ch in lowered for ch in "äöõü"):
-        scores["en"] += 0.5 * len(tokens) / max(len(tokens), 1)
-    else:
-        scores["en"] -= 1.0
-    best = max(scores, key=lambda lang: scores[lang])
-    return best if scores[best] > 0.5 else default
+    ranked = sorted(scores, key=lambda lang: -scores[lang])
+    best, runner_up = ranked[0], ranked[1]
+    return best if scores[best] - scores[runner_up] >= MIN_EVIDENCE else default
 
 
 def overlap(query_stems: Iterable[str], text: str) -> float:

@@ -28,7 +28,7 @@ from assistant.services import QuestionError
             "keeping-maps-current",
             ["neljännes"],
         ),
-        ("Mis on ostja persona?", "et", "personas", ["persona"]),
+        ("Mis on ostja persona?", "et", "personas", ["persoon"]),
     ],
 )
 def test_answers_with_citations_in_the_question_language(

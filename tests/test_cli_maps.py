@@ -1,4 +1,4 @@
-"""The map commands end to end through the CLI: interview -> answers -> draft -> export -> critique."""
+"""The map commands end to end through the CLI: interview, answers, draft, export, critique."""
 
 import json
 from pathlib import Path
@@ -37,8 +37,17 @@ def test_interview_to_exported_map_in_estonian(runner: CliRunner, tmp_path: Path
     out = tmp_path / "map"
     result = runner.invoke(
         app,
-        ["interview", "--lang", "et", "--answers-out", str(answers_file), "--out", str(out),
-         "--format", "md,json,html,csv"],
+        [
+            "interview",
+            "--lang",
+            "et",
+            "--answers-out",
+            str(answers_file),
+            "--out",
+            str(out),
+            "--format",
+            "md,json,html,csv",
+        ],
         input="\n".join(ESTONIAN_REPLIES) + "\n",
     )
     assert result.exit_code == 0, result.output
@@ -55,8 +64,11 @@ def test_interview_to_exported_map_in_estonian(runner: CliRunner, tmp_path: Path
 
 def test_interview_state_resumes(runner: CliRunner, tmp_path: Path) -> None:
     state = tmp_path / "state.json"
-    first = runner.invoke(app, ["interview", "--lang", "en", "--state", str(state)],
-                          input="A bike repair shop in Turku\n")
+    first = runner.invoke(
+        app,
+        ["interview", "--lang", "en", "--state", str(state)],
+        input="A bike repair shop in Turku\n",
+    )
     assert first.exit_code == 1  # input ended mid-way; progress kept
     saved = json.loads(state.read_text(encoding="utf-8"))
     assert saved["answers"]["business"] == "A bike repair shop in Turku"
@@ -66,15 +78,24 @@ def test_interview_state_resumes(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_draft_from_answers_file(runner: CliRunner, tmp_path: Path) -> None:
     answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps({
-        "language": "fi", "business": "Verkkokauppa urheiluvälineille",
-        "channels": ["verkkosivut", "Instagram"], "pain_points": ["toimitus on hidas"],
-    }), encoding="utf-8")
+    answers.write_text(
+        json.dumps(
+            {
+                "language": "fi",
+                "business": "Verkkokauppa urheiluvälineille",
+                "channels": ["verkkosivut", "Instagram"],
+                "pain_points": ["toimitus on hidas"],
+            }
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["draft", "--answers", str(answers), "--json"])
     assert result.exit_code == 0, result.output
     journey = json.loads(result.output)
     assert journey["language"] == "fi"
-    assert any(p["text"] == "toimitus on hidas" for s in journey["stages"] for p in s["pain_points"])
+    assert any(
+        p["text"] == "toimitus on hidas" for s in journey["stages"] for p in s["pain_points"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -143,7 +143,9 @@ def test_every_guideline_has_a_check_and_a_case() -> None:
     assert {gid for gid, _ in CASES} == catalog_ids
 
 
-@pytest.mark.parametrize(("guideline_id", "mutate"), CASES, ids=[f"{g}-{m.__name__}" for g, m in CASES])
+@pytest.mark.parametrize(
+    ("guideline_id", "mutate"), CASES, ids=[f"{g}-{m.__name__}" for g, m in CASES]
+)
 def test_flaw_is_found(guideline_id: str, mutate: Mutation) -> None:
     journey = good_map()
     assert guideline_id not in _ids(journey)  # the negative case

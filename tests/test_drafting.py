@@ -12,40 +12,66 @@ from assistant.matching import find_channel
 
 SCENARIOS = [
     # (lang, business, industry, channels, pain points, {pain: expected stage key})
-    ("en", "A fashion store in Helsinki with a web shop", "retail",
-     ["Instagram", "physical store", "email newsletter"],
-     ["long checkout queues", "hard to find sizes on the website"],
-     {"long checkout queues": "purchase"}),
-    ("fi", "Verkkokauppa, joka myy kodinelektroniikkaa", "ecommerce",
-     ["verkkosivut", "sähköposti", "asiakaspalvelu puhelimitse"],
-     ["maksaminen on monimutkaista", "toimitus kestää liian kauan"],
-     {"toimitus kestää liian kauan": "retention"}),
-    ("et", "Reisibüroo, mis müüb pakettreise", "travel",
-     ["veebileht", "Facebook", "telefon"],
-     ["piiratud lennuvalikud", "ootamatud hilinemised"],
-     {}),
-    ("en", "A retail bank for families", "banking",
-     ["mobile app", "branch office"],
-     ["complex online account setup", "long waits at the branch"],
-     {}),
-    ("fi", "Hotelli ja ravintola Tampereella", "hospitality",
-     ["Booking-palvelu", "vastaanotto"],
-     ["huoneen varaaminen on hankalaa"],
-     {}),
-    ("et", "Hambakliinik Tartus", "healthcare",
-     ["veebileht", "telefon"],
-     ["pikk ooteaeg"],
-     {}),
+    (
+        "en",
+        "A fashion store in Helsinki with a web shop",
+        "retail",
+        ["Instagram", "physical store", "email newsletter"],
+        ["long checkout queues", "hard to find sizes on the website"],
+        {"long checkout queues": "purchase"},
+    ),
+    (
+        "fi",
+        "Verkkokauppa, joka myy kodinelektroniikkaa",
+        "ecommerce",
+        ["verkkosivut", "sähköposti", "asiakaspalvelu puhelimitse"],
+        ["maksaminen on monimutkaista", "toimitus kestää liian kauan"],
+        {"toimitus kestää liian kauan": "retention"},
+    ),
+    (
+        "et",
+        "Reisibüroo, mis müüb pakettreise",
+        "travel",
+        ["veebileht", "Facebook", "telefon"],
+        ["piiratud lennuvalikud", "ootamatud hilinemised"],
+        {},
+    ),
+    (
+        "en",
+        "A retail bank for families",
+        "banking",
+        ["mobile app", "branch office"],
+        ["complex online account setup", "long waits at the branch"],
+        {},
+    ),
+    (
+        "fi",
+        "Hotelli ja ravintola Tampereella",
+        "hospitality",
+        ["Booking-palvelu", "vastaanotto"],
+        ["huoneen varaaminen on hankalaa"],
+        {},
+    ),
+    ("et", "Hambakliinik Tartus", "healthcare", ["veebileht", "telefon"], ["pikk ooteaeg"], {}),
 ]
 
 
-def _answers(lang: str, business: str, channels: list[str], pains: list[str], **extra: object) -> InterviewAnswers:
-    return InterviewAnswers.model_validate({
-        "language": lang, "business": business, "channels": channels, "pain_points": pains,
-        "persona": PersonaAnswers(who="Anna, 30", goals=["save time"]).model_dump(),
-        "evidence": ["customer interviews", "reviews"], "owner": "CX lead",
-        "review_cadence": "quarterly", **extra,
-    })
+def _answers(
+    lang: str, business: str, channels: list[str], pains: list[str], **extra: object
+) -> InterviewAnswers:
+    return InterviewAnswers.model_validate(
+        {
+            "language": lang,
+            "business": business,
+            "channels": channels,
+            "pain_points": pains,
+            "persona": PersonaAnswers(who="Anna, 30", goals=["save time"]).model_dump(),
+            "evidence": ["customer interviews", "reviews"],
+            "owner": "CX lead",
+            "review_cadence": "quarterly",
+            **extra,
+        }
+    )
 
 
 def _stage_of(journey: JourneyMap, pain: str) -> str | None:
@@ -53,19 +79,33 @@ def _stage_of(journey: JourneyMap, pain: str) -> str | None:
 
 
 @pytest.mark.parametrize("model", ["b2c", "b2b"])
-@pytest.mark.parametrize(("lang", "business", "industry", "channels", "pains", "placements"), SCENARIOS,
-                         ids=[s[2] for s in SCENARIOS])
+@pytest.mark.parametrize(
+    ("lang", "business", "industry", "channels", "pains", "placements"),
+    SCENARIOS,
+    ids=[s[2] for s in SCENARIOS],
+)
 def test_draft_keeps_every_input_and_fills_every_stage(
-    lang: str, business: str, industry: str, channels: list[str], pains: list[str],
-    placements: dict[str, str], model: str,
+    lang: str,
+    business: str,
+    industry: str,
+    channels: list[str],
+    pains: list[str],
+    placements: dict[str, str],
+    model: str,
 ) -> None:
-    journey = draft_map(_answers(lang, business, channels, pains, model=model), today=date(2026, 11, 1))
+    journey = draft_map(
+        _answers(lang, business, channels, pains, model=model), today=date(2026, 11, 1)
+    )
     assert journey.language == lang
     assert journey.industry == industry
     assert len(journey.stages) == 5
     for channel in channels:  # every channel placed, marked as the person's
-        placed = [s for s in journey.stages for tp in s.touchpoints
-                  if tp.channel == channel and tp.provenance.kind == "user"]
+        placed = [
+            s
+            for s in journey.stages
+            for tp in s.touchpoints
+            if tp.channel == channel and tp.provenance.kind == "user"
+        ]
         assert placed, channel
         term = find_channel(channel)
         if term:
@@ -80,8 +120,10 @@ def test_draft_keeps_every_input_and_fills_every_stage(
     for stage in journey.stages:
         assert stage.customer_goal and stage.actions and stage.touchpoints and stage.thoughts
         suggestions = [i for i in stage.actions if i.provenance.kind == "pattern"]
-        assert all(i.provenance.source and i.provenance.source.doc_id.startswith(f"{lang}/")
-                   for i in suggestions)
+        assert all(
+            i.provenance.source and i.provenance.source.doc_id.startswith(f"{lang}/")
+            for i in suggestions
+        )
     assert (len(journey.stakeholders) > 0) == (model == "b2b")
     report = critique_map(journey)
     assert [f for f in report.findings if f.severity == "critical"] == []
@@ -93,7 +135,9 @@ def test_stage_names_and_labels_are_in_the_map_language() -> None:
     assert [s.name for s in english.stages] != [s.name for s in finnish.stages]
     assert "asiakaspolku" in finnish.title
     labels = {w for words in vocabulary().emotions.values() for w in words.fi}
-    assert all(s.emotion.label in labels or s.emotion.provenance.kind == "pattern" for s in finnish.stages)
+    assert all(
+        s.emotion.label in labels or s.emotion.provenance.kind == "pattern" for s in finnish.stages
+    )
 
 
 def test_b2b_is_inferred_from_the_business() -> None:

@@ -30,22 +30,43 @@ ROWS = """\
 """
 WORDS: dict[Lang, dict[str, str]] = {
     "en": {
-        "stage": "Stage", "actions": "Actions", "touchpoints": "Touchpoints",
-        "pain_points": "Pain points", "s1": "Awareness", "s2": "Purchase",
-        "a1": "Sees an ad", "a2": "Pays at the counter", "store": "Store",
-        "p1": "Long queue", "p2": "No parking",
+        "stage": "Stage",
+        "actions": "Actions",
+        "touchpoints": "Touchpoints",
+        "pain_points": "Pain points",
+        "s1": "Awareness",
+        "s2": "Purchase",
+        "a1": "Sees an ad",
+        "a2": "Pays at the counter",
+        "store": "Store",
+        "p1": "Long queue",
+        "p2": "No parking",
     },
     "fi": {
-        "stage": "Vaihe", "actions": "Toiminnot", "touchpoints": "Kosketuspisteet",
-        "pain_points": "Kipupisteet", "s1": "Tietoisuus", "s2": "Osto",
-        "a1": "Näkee mainoksen", "a2": "Maksaa kassalla", "store": "Myymälä",
-        "p1": "Pitkä jono", "p2": "Ei parkkipaikkaa",
+        "stage": "Vaihe",
+        "actions": "Toiminnot",
+        "touchpoints": "Kosketuspisteet",
+        "pain_points": "Kipupisteet",
+        "s1": "Tietoisuus",
+        "s2": "Osto",
+        "a1": "Näkee mainoksen",
+        "a2": "Maksaa kassalla",
+        "store": "Myymälä",
+        "p1": "Pitkä jono",
+        "p2": "Ei parkkipaikkaa",
     },
     "et": {
-        "stage": "Etapp", "actions": "Tegevused", "touchpoints": "Puutepunktid",
-        "pain_points": "Valupunktid", "s1": "Teadlikkus", "s2": "Ost",
-        "a1": "Näeb reklaami", "a2": "Maksab kassas", "store": "Kauplus",
-        "p1": "Pikk järjekord", "p2": "Parkimiskohta pole",
+        "stage": "Etapp",
+        "actions": "Tegevused",
+        "touchpoints": "Puutepunktid",
+        "pain_points": "Valupunktid",
+        "s1": "Teadlikkus",
+        "s2": "Ost",
+        "a1": "Näeb reklaami",
+        "a2": "Maksab kassas",
+        "store": "Kauplus",
+        "p1": "Pikk järjekord",
+        "p2": "Parkimiskohta pole",
     },
 }
 
@@ -88,9 +109,7 @@ def test_unknown_lanes_are_kept_by_their_own_name() -> None:
 
 
 def test_a_row_without_a_lane_name_continues_the_lane_above() -> None:
-    journey = parse_map(
-        "| | Visit |\n|---|---|\n| Actions | Walks in |\n| | Orders |\n", "md"
-    )
+    journey = parse_map("| | Visit |\n|---|---|\n| Actions | Walks in |\n| | Orders |\n", "md")
     assert [i.text for i in journey.stages[0].actions] == ["Walks in", "Orders"]
 
 
@@ -196,16 +215,21 @@ def test_a_one_to_five_scale_is_mapped_to_minus_two_plus_two() -> None:
             ("Self-checkout", "Store manager", "queue time"),
         ),
         ("Self-checkout (Owner: Store manager)", ("Self-checkout", "Store manager", None)),
-        ("Itsepalvelukassa (omistaja: Myymäläpäällikkö; mittari: jonotusaika)",
-         ("Itsepalvelukassa", "Myymäläpäällikkö", "jonotusaika")),
-        ("Iseteeninduskassa (omanik: Poe juhataja; mõõdik: ooteaeg)",
-         ("Iseteeninduskassa", "Poe juhataja", "ooteaeg")),
+        (
+            "Itsepalvelukassa (omistaja: Myymäläpäällikkö; mittari: jonotusaika)",
+            ("Itsepalvelukassa", "Myymäläpäällikkö", "jonotusaika"),
+        ),
+        (
+            "Iseteeninduskassa (omanik: Poe juhataja; mõõdik: ooteaeg)",
+            ("Iseteeninduskassa", "Poe juhataja", "ooteaeg"),
+        ),
         ("Self-checkout (pilot)", ("Self-checkout (pilot)", None, None)),
         ("Faster tills - maybe", ("Faster tills - maybe", None, None)),
     ],
 )
-def test_opportunity_owner_and_metric(cell: str, expected: tuple[str, str | None, str | None]
-                                      ) -> None:
+def test_opportunity_owner_and_metric(
+    cell: str, expected: tuple[str, str | None, str | None]
+) -> None:
     found = parse_map(_one_cell("Opportunities", cell), "md").stages[0].opportunities
     assert [(o.text, o.owner, o.metric) for o in found] == [expected]
 
@@ -291,7 +315,9 @@ def test_meta_keys_in_finnish_and_estonian(lang: Lang) -> None:
     table = COLUMNS.format(blank="", **WORDS[lang])
     journey = parse_map("\n".join(lines) + "\n\n" + table, "md")
     assert (journey.title, journey.owner, journey.last_updated) == (
-        "Otsikko", "Johtaja", date(2026, 3, 1)
+        "Otsikko",
+        "Johtaja",
+        date(2026, 3, 1),
     )
     assert journey.language == lang
 
@@ -427,10 +453,18 @@ BAD_JSON_MAP = json.dumps({"title": "x", "stages": [{"name": "A", "emotion": {"s
         ('{"title": ', "json", None, "line 1, column 11: this is not valid JSON"),
         (BAD_JSON_MAP, "json", None, "stages[0].emotion.score"),
         ("| | A |\n|---|---|\n| Emotion | 9 |\n", "md", None, "the emotion 9 is out of range"),
-        ("Last updated: soon\n\n| | A |\n|---|---|\n| Actions | x |\n", "md", None,
-         "line 1: 'soon' is not a date"),
-        ("Map type: mindmap\n\n| | A |\n|---|---|\n| Actions | x |\n", "md", None,
-         "map type 'mindmap'"),
+        (
+            "Last updated: soon\n\n| | A |\n|---|---|\n| Actions | x |\n",
+            "md",
+            None,
+            "line 1: 'soon' is not a date",
+        ),
+        (
+            "Map type: mindmap\n\n| | A |\n|---|---|\n| Actions | x |\n",
+            "md",
+            None,
+            "map type 'mindmap'",
+        ),
         ("| | | B |\n|---|---|---|\n| Actions | x | y |\n", "md", None, "a stage has no name"),
         (b"not a zip", "xlsx", None, "not an .xlsx workbook"),
         (b"PK\x03\x04 broken zip", None, None, "not a readable .xlsx workbook"),

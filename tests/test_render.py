@@ -99,7 +99,7 @@ def test_neutralise(cell: str, expected: str) -> None:
     assert unneutralise(neutralise(cell)).strip() == cell.strip()
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(1)", "=cmd|' /C calc'!A0"]
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(1)", "=cmd|' /C calc'!A0"]
 
 
 def _formula_map() -> JourneyMap:
@@ -136,8 +136,8 @@ def test_xlsx_cells_are_strings_never_formulas() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "sheets"), [("en", ["Map", "Persona"]), ("fi", ["Kartta", "Persoona"]),
-                         ("et", ["Kaart", "Persoona"])]
+    ("lang", "sheets"),
+    [("en", ["Map", "Persona"]), ("fi", ["Kartta", "Persoona"]), ("et", ["Kaart", "Persoona"])],
 )
 def test_xlsx_has_a_formatted_map_sheet_and_a_persona_sheet(lang: Lang, sheets: list[str]) -> None:
     from openpyxl import load_workbook
@@ -245,8 +245,10 @@ def test_markdown_marks_suggestions_and_adds_a_legend() -> None:
 def test_markdown_persona_card_comes_first_with_goals_before_demographics() -> None:
     text = render_markdown(_everywhere("x"))
     assert text.index("**Persona:** x") < text.index("- **Title:**") < text.index("| --- |")
-    assert text.index("- **Goals:**") < text.index("- **Motivations:**") < text.index(
-        "- **Demographics:**"
+    assert (
+        text.index("- **Goals:**")
+        < text.index("- **Motivations:**")
+        < text.index("- **Demographics:**")
     )
 
 
@@ -300,8 +302,11 @@ def test_mermaid_escapes_what_it_would_read_as_syntax(text: str) -> None:
     [
         ("md", "kahvila-polku-customer-journey.md", "text/markdown; charset=utf-8"),
         ("csv", "kahvila-polku-customer-journey.csv", "text/csv; charset=utf-8"),
-        ("xlsx", "kahvila-polku-customer-journey.xlsx",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (
+            "xlsx",
+            "kahvila-polku-customer-journey.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         ("json", "kahvila-polku-customer-journey.json", "application/json"),
         ("mermaid", "kahvila-polku-customer-journey.mmd", "text/vnd.mermaid; charset=utf-8"),
         ("html", "kahvila-polku-customer-journey.html", "text/html; charset=utf-8"),

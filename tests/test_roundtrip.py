@@ -30,10 +30,42 @@ from tests.maps import good_b2b_map, good_map
 
 ROUND_TRIP_FORMATS = ("md", "csv", "xlsx", "json")
 WORDS = [
-    "Kassa", "jono", "pitkä", "õnnelik", "müük", "Küsimus", "ääni", "Öö", "Ülle", "Tõnu",
-    "café", "naïve", "Website", "=SUM(A1)", "+358 40 123", "-5%", "@home", "a|b", "x;y",
-    '"quoted"', "'single'", "'=1+1", "R&D", "C:\\temp", "<br>", "<script>alert(1)</script>",
-    "5*", "* star", "- dash", "• dot", "(pilot)", "#tag", "50/50", "1.", "a; b", "**bold**",
+    "Kassa",
+    "jono",
+    "pitkä",
+    "õnnelik",
+    "müük",
+    "Küsimus",
+    "ääni",
+    "Öö",
+    "Ülle",
+    "Tõnu",
+    "café",
+    "naïve",
+    "Website",
+    "=SUM(A1)",
+    "+358 40 123",
+    "-5%",
+    "@home",
+    "a|b",
+    "x;y",
+    '"quoted"',
+    "'single'",
+    "'=1+1",
+    "R&D",
+    "C:\\temp",
+    "<br>",
+    "<script>alert(1)</script>",
+    "5*",
+    "* star",
+    "- dash",
+    "• dot",
+    "(pilot)",
+    "#tag",
+    "50/50",
+    "1.",
+    "a; b",
+    "**bold**",
 ]
 ALPHABET = string.ascii_letters + string.digits + "äöõüÄÖÕÜšž |;\"'=+-@:,.!?()/&<>*#%\\"
 EXTRA_LANES = ["Staff notes", "Henkilökunta", "Töötajad", "KPI ideas", "Moments of truth"]
@@ -144,8 +176,13 @@ def canonical_stage(stage: Stage) -> dict[str, Any]:
         "lanes": {
             lane_key: _items(getattr(stage, lane_key))
             for lane_key in (
-                "actions", "thoughts", "pain_points",
-                "frontstage", "backstage", "support_processes", "physical_evidence",
+                "actions",
+                "thoughts",
+                "pain_points",
+                "frontstage",
+                "backstage",
+                "support_processes",
+                "physical_evidence",
             )
         },
         "touchpoints": [
@@ -193,9 +230,7 @@ def assert_same_map(journey: JourneyMap, back: JourneyMap, fmt: str) -> None:
         assert back == journey
         return
     assert back.language == journey.language
-    assert [canonical_stage(s) for s in back.stages] == [
-        canonical_stage(s) for s in journey.stages
-    ]
+    assert [canonical_stage(s) for s in back.stages] == [canonical_stage(s) for s in journey.stages]
     if fmt in ("md", "xlsx"):
         assert canonical_meta(back) == canonical_meta(journey)
     assert all(
@@ -213,8 +248,13 @@ def _suggested_map() -> JourneyMap:
     stage.thoughts.append(Item(text="Is it open?", provenance=Provenance(kind="llm")))
     stage.extra_lanes["Staff notes"] = [Item(text="Busy at 8; quiet at 10")]
     stage.touchpoints.append(
-        Touchpoint(channel="Instagram", kind="online", description="Sees a post: latte art",
-                   owner="Marketing", provenance=Provenance(kind="pattern"))
+        Touchpoint(
+            channel="Instagram",
+            kind="online",
+            description="Sees a post: latte art",
+            owner="Marketing",
+            provenance=Provenance(kind="pattern"),
+        )
     )
     return journey
 
@@ -231,8 +271,11 @@ def _finnish_map() -> JourneyMap:
                 actions=[Item(text="Näkee mainoksen; kysyy ystävältä")],
                 touchpoints=[Touchpoint(channel="Myymälä", kind="offline")],
                 emotion=Emotion(score=-1, label="turhautunut"),
-                opportunities=[Opportunity(text="Itsepalvelukassa", owner="Myymäläpäällikkö",
-                                           metric="Jonotusaika")],
+                opportunities=[
+                    Opportunity(
+                        text="Itsepalvelukassa", owner="Myymäläpäällikkö", metric="Jonotusaika"
+                    )
+                ],
             ),
             Stage(name="Osto", pain_points=[Item(text="Pitkä jono kassalla")]),
         ],
