@@ -21,7 +21,7 @@ from assistant.domain import (
     Stage,
     Stakeholder,
 )
-from assistant.i18n import t
+from assistant.i18n import messages, t
 from assistant.knowledge import kb_source
 from assistant.matching import infer_model, match_industry
 from assistant.placement import (
@@ -87,6 +87,15 @@ def _to_future_state(stages: list[Stage], lang: Lang) -> None:
         )
 
 
+def _add_day_context(stages: list[Stage], lang: Lang) -> None:
+    """A day-in-the-life map follows the person's whole day, not only the moments with the brand."""
+    mark = Provenance(kind="pattern", source=kb_source("map-types", lang))
+    for stage in stages:
+        key = f"day_context_{stage.key}"
+        if key in messages():
+            stage.actions.insert(0, Item(text=t(key, lang), provenance=mark))
+
+
 def _title(answers: InterviewAnswers, business: str, lang: Lang) -> str:
     key = {"future-state": "future_title", "day-in-the-life": "day_title"}.get(
         answers.map_type or "", "map_title"
@@ -111,6 +120,8 @@ def draft_map(answers: InterviewAnswers, today: date | None = None) -> JourneyMa
     place_pain_points(stages, plans, answers.pain_points, lang)
     if map_type == "future-state":
         _to_future_state(stages, lang)
+    if model_id == "day-in-the-life":
+        _add_day_context(stages, lang)
     business = answers.business.strip() or t("default_business", lang)
     persona = _persona(answers, pattern, lang)
     return JourneyMap(

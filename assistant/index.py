@@ -215,11 +215,19 @@ class KnowledgeIndex:
         return found
 
     def vector_search(
-        self, vector: Any, k: int, collection: str, lang: Lang | None = None
+        self,
+        vector: Any,
+        k: int,
+        collection: str,
+        lang: Lang | None = None,
+        count: int | None = None,
     ) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) pairs, best first; only chunks in ``lang`` if given."""
+        """(chunk id, cosine similarity) pairs, best first; only chunks in ``lang`` if given.
+
+        ``count`` is the collection's size when the caller already knows it (counting costs
+        about a millisecond in Chroma)."""
         target = self._collections[collection]
-        count = target.count()
+        count = target.count() if count is None else count
         if count == 0:
             return []
         result = target.query(

@@ -60,8 +60,8 @@ class HybridRetriever:
         self._lexical_key: tuple[int, ...] | None = None
         self._lock = threading.Lock()
 
-    def _lexical_index(self) -> LexicalIndex:
-        key = (*self.index.counts(), self.index.generation)
+    def _lexical_index(self, counts: tuple[int, ...] | None = None) -> LexicalIndex:
+        key = (*(counts or self.index.counts()), self.index.generation)
         with self._lock:
             if self._lexical is None or key != self._lexical_key:
                 self._lexical = LexicalIndex(self.index.chunks())
@@ -71,7 +71,8 @@ class HybridRetriever:
     def search(self, query: str, lang: Lang | None = None, k: int = 5) -> list[Hit]:
         asked_in = detect_language(query)
         lang = lang or asked_in
-        lexical = self._lexical_index()
+        counts = self.index.counts()
+        lexical = self._lexical_index(counts)
         position = {chunk.chunk_id: i for i, chunk in enumerate(lexical.chunks)}
         fused: dict[int, float] = {}
         lexical_scores: dict[int, float] = {}
@@ -80,7 +81,7 @@ class HybridRetriever:
             lexical_scores[i] = score
         vector = self.index.embedder.query(query)
         similarities: dict[int, float] = {}
-        for ranked in self._vector_rankings(vector, position, lang):
+        for ranked in self._vector_rankings(vector, position, lang, counts):
             for rank, (i, similarity) in enumerate(ranked):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
                 similarities[i] = similarity
@@ -118,7 +119,7 @@ class HybridRetriever:
             fused[twin] = fused.get(twin, 0.0) + score
 
     def _vector_rankings(
-        self, vector: np.ndarray, position: dict[str, int], lang: Lang
+        self, vector: np.ndarray, position: dict[str, int], lang: Lang, counts: tuple[int, ...]
     ) -> list[list[tuple[int, float]]]:
         """Two rankings: the nearest chunks in any language, and the nearest in ``lang``.
 
@@ -128,9 +129,9 @@ class HybridRetriever:
         rankings = []
         for only in (None, lang):
             found: dict[int, float] = {}
-            for collection in ("kb", "user"):
+            for collection, count in zip(("kb", "user"), counts, strict=True):
                 for chunk_id, similarity in self.index.vector_search(
-                    vector, CANDIDATES, collection, lang=only
+                    vector, CANDIDATES, collection, lang=only, count=count
                 ):
                     if chunk_id in position:
                         found[position[chunk_id]] = similarity

