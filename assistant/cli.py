@@ -54,15 +54,18 @@ def _user_errors() -> Iterator[None]:
         _fail(str(exc))
 
 
-def _services(quiet: bool = False) -> Any:
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use the offline engine even if a model is configured.")
+]
+
+
+def _services(quiet: bool = False, offline: bool = False) -> Any:
     from assistant.services import Services
     from assistant.settings import Settings
 
     settings = Settings()
-    if quiet:
-        return Services(settings)
-    progress = _progress_bar("Indexing the knowledge base")
-    return Services(settings, progress=progress)
+    progress = None if quiet else _progress_bar("Indexing the knowledge base")
+    return Services(settings, progress=progress, offline=offline)
 
 
 def _progress_bar(label: str) -> Callable[[int, int, str], None]:
@@ -134,17 +137,39 @@ def ask(
     lang: LangOption = None,
     k: Annotated[int | None, typer.Option("--k", min=1, max=20, help="Passages to use.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+    offline: OfflineOption = False,
 ) -> None:
-    """Answer a journey-mapping question from the knowledge base, with numbered sources."""
+    """Answer a journey-mapping question from the knowledge base, with numbered sources.
+
+    With a model configured (POLKU_LLM_BASE_URL, OPENAI_API_KEY or POLKU_LLM_GGUF) the answer
+    is generated from the retrieved passages and streamed; otherwise it is quoted offline.
+    """
+    from assistant.events import AnswerReady, Notice, TextDelta, Usage
+    from assistant.i18n import t
+
+    services = _services(quiet=as_json, offline=offline)
+    answer = None
     with _user_errors():
-        answer = _services(quiet=as_json).ask(question, lang=lang, k=k)
+        for event in services.ask_events(question, lang=lang, k=k):
+            if isinstance(event, AnswerReady):
+                answer = event.answer
+            elif isinstance(event, Notice):  # on stderr, so --json output stays clean
+                errors.print(f"\n[yellow]{event.message}[/]", highlight=False)
+            elif as_json:
+                continue
+            elif isinstance(event, TextDelta):
+                if event.replace:
+                    console.print()
+                console.out(event.text, end="", highlight=False)
+            elif isinstance(event, Usage):
+                errors.print(
+                    f"\n[dim]tokens in/out: {event.turn.tokens_in}/{event.turn.tokens_out}[/]"
+                )
+    assert answer is not None
     if as_json:
         print(answer.model_dump_json(indent=2))
         return
-    from assistant.i18n import t
-
-    console.print(answer.answer, highlight=False)
-    console.print(f"\n[bold]{t('sources', answer.language)}[/]")
+    console.print(f"\n\n[bold]{t('sources', answer.language)}[/]")
     for number, citation in enumerate(answer.citations, start=1):
         console.print(
             f"[{number}] {citation.title} ({citation.id}, score {citation.score:.4f})",

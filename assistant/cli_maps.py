@@ -60,6 +60,31 @@ def export_map(journey: JourneyMap, out: Path, formats: str) -> list[Path]:
     return written
 
 
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use the offline engine even if a model is configured.")
+]
+
+
+def _services(offline: bool) -> Any:
+    from assistant.services import Services
+    from assistant.settings import Settings
+
+    return Services(Settings(), offline=offline)
+
+
+def _notices(notices: list[Any]) -> None:
+    for notice in notices:
+        errors.print(f"[yellow]{notice.message}[/]", highlight=False)
+
+
+def _drafted(services: Any, answers: InterviewAnswers) -> JourneyMap:
+    journey, notices, usage = services.draft(answers)
+    _notices(notices)
+    if usage.tokens_in:
+        errors.print(f"[dim]tokens in/out: {usage.tokens_in}/{usage.tokens_out}[/]")
+    return journey  # type: ignore[no-any-return]
+
+
 def _print_map(journey: JourneyMap) -> None:
     from assistant.render import render
 
@@ -76,11 +101,10 @@ def draft(
     fmt: Annotated[
         str, typer.Option("--format", help="Export formats: md,csv,xlsx,json,mermaid,html")
     ] = "md,html",
+    offline: OfflineOption = False,
 ) -> None:
-    """Draft a journey map from interview answers, offline."""
-    from assistant.drafting import draft_map
-
-    journey = draft_map(load_answers(answers))
+    """Draft a journey map from interview answers (tailored by the model when configured)."""
+    journey = _drafted(_services(offline), load_answers(answers))
     if as_json:
         print(journey.model_dump_json(indent=2))
     else:
@@ -93,11 +117,11 @@ def draft(
 def critique(
     path: Annotated[Path, typer.Argument(help="A map: .md, .csv, .xlsx or .json")],
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print findings, score, summary.")
+        bool, typer.Option("--json", help="Print findings, score, summary, mode.")
     ] = False,
+    offline: OfflineOption = False,
 ) -> None:
     """Critique a journey map against the guideline catalog; every finding cites its source."""
-    from assistant.critique import critique_map
     from assistant.parse import MapParseError, parse_map
 
     try:
@@ -106,14 +130,16 @@ def critique(
         _fail(f"{path} does not exist.")
     except MapParseError as exc:
         _fail(str(exc))
-    report = critique_map(journey)
+    report, mode, notices = _services(offline).critique(journey)
+    _notices(notices)
     if as_json:
-        print(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        data = {**report.model_dump(mode="json"), "mode": mode}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return
     table = Table("severity", "where", "finding", "suggestion", "source")
     for finding in report.findings:
         table.add_row(
-            finding.severity,
+            finding.severity + (" (model)" if finding.origin == "llm" else ""),
             finding.where,
             finding.message,
             finding.suggestion,
@@ -136,16 +162,16 @@ def interview(
         Path | None, typer.Option("--out", help="Folder to export the map into.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="Export formats.")] = "md,html",
+    offline: OfflineOption = False,
 ) -> None:
     """Answer a few questions; Polku drafts your journey map from them."""
-    from assistant.drafting import draft_map
     from assistant.interview import Interviewer, InterviewState
-    from assistant.settings import Settings
 
+    services = _services(offline)
     current = _load_state(state) or InterviewState(
-        lang=lang or Settings().language, lang_fixed=lang is not None
+        lang=lang or services.settings.language, lang_fixed=lang is not None
     )
-    interviewer = Interviewer(current)
+    interviewer = Interviewer(current, understanding=services.understanding())
     turn = interviewer.start()
     while True:
         console.print(f"\n[bold cyan]Polku:[/] {turn.message}", highlight=False)
@@ -162,7 +188,7 @@ def interview(
     answers = interviewer.state.answers
     if answers_out:
         _write_answers(answers, answers_out)
-    journey = draft_map(answers)
+    journey = _drafted(services, answers)
     _print_map(journey)
     if out:
         for path in export_map(journey, out, fmt):

@@ -186,6 +186,9 @@ class JourneyMap(Model):
     )
     stage_model: str | None = Field(default=None, description="Stage model id, if known.")
     version: int = Field(default=1, ge=1, description="Version number, raised on every change.")
+    mode: Mode = Field(
+        default="offline", description="What drafted it: the offline engine or a model (llm)."
+    )
 
 
 class Citation(Model):
@@ -207,6 +210,9 @@ class Finding(Model):
     message: str = Field(description="What is wrong, in the map's language.")
     suggestion: str = Field(default="", description="What to do about it.")
     citation: Citation = Field(description="The knowledge-base source the guideline rests on.")
+    origin: Literal["rule", "llm"] = Field(
+        default="rule", description="rule: an executable check; llm: a model's qualitative review."
+    )
 
 
 class Answer(Model):

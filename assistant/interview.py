@@ -5,7 +5,7 @@ The state is a pydantic model: save it as JSON after any turn and resume from it
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
@@ -15,6 +15,9 @@ from assistant.interview_script import implied_by, is_command, read_slot, script
 from assistant.knowledge import kb_source
 from assistant.matching import is_skip, match_industry
 from assistant.text import detect_language
+
+if TYPE_CHECKING:
+    from assistant.llm_interview import ModelUnderstanding
 
 Phase = Literal["asking", "confirming", "done"]
 
@@ -43,8 +46,13 @@ class Turn(BaseModel):
 class Interviewer:
     """Drives an ``InterviewState`` forward, one reply at a time."""
 
-    def __init__(self, state: InterviewState | None = None) -> None:
+    def __init__(
+        self,
+        state: InterviewState | None = None,
+        understanding: ModelUnderstanding | None = None,
+    ) -> None:
         self.state = state or InterviewState()
+        self.understanding = understanding
 
     def start(self) -> Turn:
         self.state.answers.language = self.state.lang
@@ -66,6 +74,8 @@ class Interviewer:
         if is_skip(text):
             state.skipped.append(slot)
             return self._settle(slot, t("skipped", state.lang))
+        if self.understanding and (noted := self._understand(slot, text)) is not None:
+            return self._settle(slot, t("noted", state.lang, items=noted) if noted else "")
         if not read_slot(slot, text, state.answers):
             return Turn(message=f"{t('unclear', state.lang)} {self._question(slot)}", slot=slot)
         noted = self._absorb(slot, text)
@@ -78,6 +88,25 @@ class Interviewer:
         detected = detect_language(text, state.lang)
         if detected != state.lang:
             state.lang = state.answers.language = detected
+
+    def _understand(self, slot: str, text: str) -> str | None:
+        """Read the reply with the model; None when the model could not fill this slot."""
+        from assistant.llm_interview import apply
+
+        assert self.understanding is not None
+        state = self.state
+        values = self.understanding.extract(slot, text, state.answers, state.lang)
+        given = values.given() if values else {}
+        if slot not in given:
+            return None
+        others = {k: v for k, v in given.items() if k != slot and k not in state.settled}
+        apply({slot: given[slot], **others}, state.answers)
+        for other in others:
+            if other in script().slots:
+                state.settled.append(other)
+        return ", ".join(
+            str(v) if not isinstance(v, list) else ", ".join(v) for v in others.values()
+        )
 
     def _absorb(self, slot: str, text: str) -> str:
         """Fill other slots the answer already settles; say what was picked up."""
@@ -137,7 +166,11 @@ class Interviewer:
         lang = self.state.lang
         source = kb_source(entry.doc, lang)
         why = t("why_line", lang, why=entry.why.get(lang), title=source.title)
-        return f"{entry.question.get(lang)}\n{why}"
+        asked = entry.question.get(lang)
+        if self.understanding:
+            missing = [s for s in script().slots if s not in self.state.settled]
+            asked = self.understanding.phrase(slot, self.state.answers, missing, lang) or asked
+        return f"{asked}\n{why}"
 
     def _summary(self, prefix: str = "") -> Turn:
         lang = self.state.lang

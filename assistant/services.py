@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from assistant.domain import Answer, Lang
+from assistant.answering import GenerativeAnswerer, offline_events
+from assistant.budget import TokenUsage
+from assistant.critique import CritiqueReport, critique_map
+from assistant.domain import Answer, InterviewAnswers, JourneyMap, Lang
+from assistant.drafting import draft_map
+from assistant.events import AnswerReady, Event, Notice
 from assistant.i18n import t
 from assistant.index import IndexReport, KnowledgeIndex, Progress
 from assistant.knowledge import Document
-from assistant.qa import offline_answer
-from assistant.retrieval import HybridRetriever
+from assistant.llm.base import ChatModel, LLMError
+from assistant.llm.factory import chat_model
+from assistant.retrieval import Hit, HybridRetriever
 from assistant.settings import Settings
 from assistant.text import detect_language
 from assistant.tokens import ensure_token_files
+
+if TYPE_CHECKING:
+    from assistant.llm_interview import ModelUnderstanding
 
 
 class QuestionError(ValueError):
@@ -23,9 +33,32 @@ class QuestionError(ValueError):
 class Services:
     """Lazily built parts of Polku, shared by every adapter of one process."""
 
-    def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        progress: Progress | None = None,
+        model: ChatModel | None = None,
+        offline: bool = False,
+    ) -> None:
         self.settings = settings
         self._progress = progress
+        self._model = model
+        self.offline = offline
+
+    @cached_property
+    def model(self) -> ChatModel | None:
+        """The configured chat model; ``None`` when offline (by choice or configuration)."""
+        if self.offline:
+            return None
+        if self._model is None:
+            self._model = chat_model(self.settings)
+        if self._model is not None:
+            self.ensure_tokens()
+        return self._model
+
+    @cached_property
+    def answerer(self) -> GenerativeAnswerer | None:
+        return GenerativeAnswerer(self.model, self.settings) if self.model else None
 
     @cached_property
     def index(self) -> KnowledgeIndex:
@@ -40,13 +73,68 @@ class Services:
     def ensure_tokens(self) -> None:
         ensure_token_files(self.settings.data_dir / "tiktoken")
 
-    def ask(self, question: str, lang: Lang | None = None, k: int | None = None) -> Answer:
+    def ask_events(
+        self, question: str, lang: Lang | None = None, k: int | None = None
+    ) -> Iterator[Event]:
+        """Answer a question as a stream of events ending with ``AnswerReady``."""
         question = question.strip()
         lang = lang or detect_language(question, self.settings.language)
         if not question:
             raise QuestionError(t("empty_question", lang))
         hits = self.retriever.search(question, lang=lang, k=k or self.settings.retrieval_k)
-        return offline_answer(question, hits, lang)
+        if self.answerer is None:
+            yield from offline_events(question, hits, lang)
+        else:
+            yield from self.answerer.events(question, hits, lang)
+
+    def ask(self, question: str, lang: Lang | None = None, k: int | None = None) -> Answer:
+        final = [e for e in self.ask_events(question, lang, k) if isinstance(e, AnswerReady)]
+        return final[-1].answer
+
+    def understanding(self) -> ModelUnderstanding | None:
+        """The interview's model reader, when a model is configured."""
+        from assistant.llm_interview import ModelUnderstanding
+
+        return ModelUnderstanding(self.model, self.settings) if self.model else None
+
+    def evidence_for(self, answers: InterviewAnswers, k: int = 8) -> list[Hit]:
+        """Passages of the person's own documents that bear on their answers."""
+        if self.index.counts()[1] == 0:
+            return []
+        query = " ".join([answers.business, *answers.pain_points, *answers.persona.goals])
+        hits = self.retriever.search(query or "customer", lang=answers.language, k=k * 3)
+        return [h for h in hits if h.chunk.doc_id.startswith("user/")][:k]
+
+    def draft(self, answers: InterviewAnswers) -> tuple[JourneyMap, list[Notice], TokenUsage]:
+        """The offline draft, tailored by the model when there is one (offline on failure)."""
+        from assistant.llm_drafting import Tailor
+
+        journey = draft_map(answers)
+        if self.model is None:
+            return journey, [], TokenUsage()
+        tailor = Tailor(self.model, self.settings)
+        try:
+            tailored = tailor.tailor(journey, answers, self.evidence_for(answers))
+        except LLMError as exc:
+            notice = Notice(
+                level="warning",
+                message=t("llm_fallback", answers.language, reason=exc.reason),
+            )
+            return journey, [notice], tailor.usage
+        return tailored.model_copy(update={"mode": "llm"}), [], tailor.usage
+
+    def critique(self, journey: JourneyMap) -> tuple[CritiqueReport, str, list[Notice]]:
+        """Rule findings, plus the model's qualitative findings when there is a model."""
+        from assistant.llm_critique import ModelCritic
+
+        report = critique_map(journey)
+        if self.model is None:
+            return report, "offline", []
+        try:
+            return ModelCritic(self.model, self.settings).review(journey, report), "llm", []
+        except LLMError as exc:
+            message = t("llm_fallback", journey.language, reason=exc.reason)
+            return report, "offline", [Notice(level="warning", message=message)]
 
     def ingest(self, docs: Sequence[Document], progress: Progress | None = None) -> IndexReport:
         return self.index.sync_documents(docs, "user", progress)

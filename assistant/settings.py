@@ -20,7 +20,7 @@ def _default_data_dir() -> Path:
 class Settings(BaseSettings):
     """Everything Polku can be configured with. Secrets are ``SecretStr``: never printed."""
 
-    model_config = SettingsConfigDict(env_prefix="POLKU_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="POLKU_", extra="ignore", populate_by_name=True)
 
     data_dir: Path = Field(
         default_factory=_default_data_dir,
@@ -37,6 +37,31 @@ class Settings(BaseSettings):
         description="API key; falls back to OPENAI_API_KEY.",
     )
     llm_gguf: Path | None = Field(default=None, description="Path to a local GGUF model file.")
+    llm_context_window: int = Field(
+        default=8192, ge=1024, description="The model's context window in tokens."
+    )
+    llm_context_budget: int = Field(
+        default=1600, ge=200, description="Tokens of retrieved passages packed into a prompt."
+    )
+    llm_max_output_tokens: int = Field(default=900, ge=16, description="Longest reply asked for.")
+    llm_connect_timeout_s: float = Field(default=5.0, gt=0, description="Connect timeout.")
+    llm_read_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Idle watchdog: longest wait for the next byte of a reply or stream.",
+    )
+    llm_total_timeout_s: float = Field(
+        default=120.0, gt=0, description="Longest a whole reply may take."
+    )
+    llm_max_retries: int = Field(
+        default=2, ge=0, le=6, description="Retries on 429, 5xx and connection errors."
+    )
+    llm_retry_backoff_s: float = Field(
+        default=1.0, ge=0, description="First retry delay; doubles each retry."
+    )
+    llm_structured_attempts: int = Field(
+        default=2, ge=1, le=5, description="Tries for a valid structured reply before falling back."
+    )
     chroma_url: str | None = Field(
         default=None, description="URL of a shared Chroma server; embedded Chroma when unset."
     )

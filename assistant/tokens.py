@@ -62,12 +62,25 @@ def ensure_token_files(cache_dir: Path) -> Path:
         tmp.write_bytes(data)
         tmp.replace(target)
     os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir)
+    _ready.append(cache_dir)
     return cache_dir
+
+
+_ready: list[Path] = []
+
+
+def _ensure_default() -> None:
+    """Token files in the data dir, unless ``ensure_token_files`` already ran."""
+    if not _ready:
+        from assistant.settings import Settings
+
+        ensure_token_files(Settings().data_dir / "tiktoken")
 
 
 @cache
 def encoding(name: str = "o200k_base") -> tiktoken.Encoding:
-    """A tiktoken encoding; call ``ensure_token_files`` first."""
+    """A tiktoken encoding, built from the verified offline files (never downloaded)."""
+    _ensure_default()
     return tiktoken.get_encoding(name)
 
 

@@ -1,0 +1,60 @@
+"""What a turn yields, in order, for any adapter (CLI, web UI, Slack, REST) to render."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.budget import TokenUsage
+from assistant.domain import Answer, Citation, JourneyMap
+
+
+class TextDelta(BaseModel):
+    """A piece of the reply text, to append to what was shown."""
+
+    kind: Literal["text"] = "text"
+    text: str = Field(description="Text to append.")
+    replace: bool = Field(
+        default=False, description="Replace what was shown (a fallback after a failed stream)."
+    )
+
+
+class Sources(BaseModel):
+    """The passages the reply cites, numbered as its [n] markers."""
+
+    kind: Literal["sources"] = "sources"
+    citations: list[Citation] = Field(description="Citations, [1] first.")
+
+
+class Notice(BaseModel):
+    """Something the person should know: a fallback to offline, a dropped passage..."""
+
+    kind: Literal["notice"] = "notice"
+    level: Literal["info", "warning"] = Field(default="info", description="How loud to show it.")
+    message: str = Field(description="The notice in the person's language.")
+
+
+class MapUpdated(BaseModel):
+    """The map changed; render it again."""
+
+    kind: Literal["map"] = "map"
+    map: JourneyMap = Field(description="The whole map as it is now.")
+
+
+class Usage(BaseModel):
+    """Tokens this turn and this session used (zero when offline)."""
+
+    kind: Literal["usage"] = "usage"
+    turn: TokenUsage = Field(description="This turn.")
+    session: TokenUsage = Field(description="The whole session so far.")
+
+
+class AnswerReady(BaseModel):
+    """The finished answer of a question turn."""
+
+    kind: Literal["answer"] = "answer"
+    answer: Answer = Field(description="The final answer with its citations and mode.")
+
+
+Event = TextDelta | Sources | Notice | MapUpdated | Usage | AnswerReady

@@ -1,0 +1,24 @@
+"""Pick the chat model the settings ask for; ``None`` means the offline engine."""
+
+from __future__ import annotations
+
+from assistant.llm.base import ChatModel
+from assistant.settings import Settings
+
+
+def chat_model(settings: Settings) -> ChatModel | None:
+    """A local GGUF file wins, then an OpenAI-compatible server or OpenAI itself."""
+    if settings.llm_gguf:
+        from assistant.llm.local_gguf import LocalGGUF
+
+        return LocalGGUF(settings)
+    if settings.llm_base_url or settings.llm_api_key:
+        from assistant.llm.openai_chat import OpenAIChat
+
+        return OpenAIChat(settings)
+    return None
+
+
+def mode_label(model: ChatModel | None) -> str:
+    """What the UI badge says: ``Offline`` or the model's name."""
+    return "Offline" if model is None else model.name
