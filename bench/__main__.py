@@ -130,12 +130,69 @@ def bench_cli(data_dir: Path, repeat: int) -> dict[str, Any]:
     return {"polku_ask_one_shot": percentiles(samples)}
 
 
+class _InstantModel:
+    """A chat model that answers at once and notes when it was called (pipeline overhead)."""
+
+    name = "instant"
+    supports_json = True
+    context_window = 8192
+
+    def __init__(self) -> None:
+        self.called_at = 0.0
+        self.prompt_tokens = 0
+
+    def stream(self, messages: Any, *, max_tokens: int = 800, json_mode: bool = False) -> Any:
+        import re
+
+        from assistant.budget import count_messages
+
+        self.called_at = time.perf_counter()
+        self.prompt_tokens = count_messages(messages)
+        request = messages[-1].content
+        if "Draft map" in request:
+            keys = re.findall(r'"key": "([^"]+)"', request)
+            yield json.dumps({"stages": [{"key": k, "actions": [{"text": "Tailored"}]}
+                                         for k in keys]})
+        else:
+            yield "A journey map shows the steps a customer takes [1]."
+
+    def complete(self, messages: Any, **kwargs: Any) -> str:
+        return "".join(self.stream(messages, **kwargs))
+
+
+def bench_llm(data_dir: Path) -> dict[str, Any]:
+    """LLM mode without a model's own time: overhead before the call, tokens per prompt."""
+    from assistant.llm_drafting import Tailor
+    from assistant.services import Services
+    from assistant.settings import Settings
+
+    model = _InstantModel()
+    services = Services(Settings(data_dir=data_dir), model=model)  # type: ignore[arg-type]
+    list(services.ask_events("warm up question about personas", lang="en"))
+    overheads: list[float] = []
+    tokens: list[int] = []
+    for question, lang in QUESTIONS:
+        start = time.perf_counter()
+        list(services.ask_events(question, lang=lang))
+        overheads.append(model.called_at - start)
+        tokens.append(model.prompt_tokens)
+    tailor = Tailor(model, services.settings)  # type: ignore[arg-type]
+    answers = _answers("en", "A fashion store with a web shop")
+    from assistant.drafting import draft_map
+
+    tailor.tailor(draft_map(answers), answers, [])
+    return {"overhead_before_model": percentiles(overheads), "qa_prompt_tokens_max": max(tokens),
+            "qa_prompt_tokens_mean": round(statistics.fmean(tokens)),
+            "draft_tokens_in": tailor.usage.tokens_in, "draft_tokens_out": tailor.usage.tokens_out}
+
+
 def _ms(result: dict[str, float]) -> str:
     return f"{result['p50_ms']} / {result['p95_ms']} ms"
 
 
 def table(results: dict[str, Any]) -> str:
     idx, ret, cli, eng = results["index"], results["retrieval"], results["cli"], results["engine"]
+    llm = results["llm"]
     one_shot = cli["polku_ask_one_shot"]
     rows = [
         "| measure | p50 / p95 (or value) | target |",
@@ -150,6 +207,12 @@ def table(results: dict[str, Any]) -> str:
         f"| draft in-process | {_ms(eng['draft'])} | p95 <= 20 ms |",
         f"| critique in-process | {_ms(eng['critique'])} | p95 <= 20 ms |",
         f"| import a 50-stage map | {_ms(eng['import_50_stages'])} | <= 50 ms |",
+        f"| LLM mode: overhead before the model call | {_ms(llm['overhead_before_model'])} "
+        "| <= 100 ms |",
+        f"| LLM mode: prompt tokens per Q&A (max / mean) | {llm['qa_prompt_tokens_max']} / "
+        f"{llm['qa_prompt_tokens_mean']} | <= 2,500 |",
+        f"| LLM mode: tokens per drafted map (in / out, fake model) | {llm['draft_tokens_in']} / "
+        f"{llm['draft_tokens_out']} | recorded |",
     ]
     return "\n".join(rows)
 
@@ -168,6 +231,7 @@ def main() -> None:
             "retrieval": bench_retrieval(data_dir, repeat),
             "cli": bench_cli(data_dir, 3 if args.quick else 5),
             "engine": bench_engine(repeat),
+            "llm": bench_llm(data_dir),
         }
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
