@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,13 +18,19 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/polku interview
+	$(VENV)/bin/polku serve
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check assistant tests eval bench
 	$(VENV)/bin/mypy
 
-test: lint
+# Browser tests drive Debian's chromium; install it when missing (needs root or sudo).
+chromium:
+	command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+test: lint chromium
 	$(VENV)/bin/python -m pytest -q
 
 clean:

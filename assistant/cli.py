@@ -255,3 +255,19 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless proxied.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 7860,
+) -> None:
+    """Start the web UI (and the REST API under /api) on the offline default."""
+    import uvicorn
+
+    from assistant.server import create_app
+
+    errors.print(f"Polku on http://{host}:{port}  (API docs: /docs)", highlight=False)
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")

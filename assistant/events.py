@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.budget import TokenUsage
+from assistant.critique import CritiqueReport
 from assistant.domain import Answer, Citation, JourneyMap
 
 
@@ -57,4 +58,11 @@ class AnswerReady(BaseModel):
     answer: Answer = Field(description="The final answer with its citations and mode.")
 
 
-Event = TextDelta | Sources | Notice | MapUpdated | Usage | AnswerReady
+class CritiqueReady(BaseModel):
+    """The critique of the current map."""
+
+    kind: Literal["critique"] = "critique"
+    report: CritiqueReport = Field(description="Findings, score and summary.")
+
+
+Event = TextDelta | Sources | Notice | MapUpdated | Usage | AnswerReady | CritiqueReady

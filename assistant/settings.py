@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     llm_structured_attempts: int = Field(
         default=2, ge=1, le=5, description="Tries for a valid structured reply before falling back."
     )
+    auth: SecretStr | None = Field(
+        default=None, description="Optional login for the web UI and API: 'user:password'."
+    )
     chroma_url: str | None = Field(
         default=None, description="URL of a shared Chroma server; embedded Chroma when unset."
     )
@@ -74,6 +77,12 @@ class Settings(BaseSettings):
     @property
     def llm_configured(self) -> bool:
         return bool(self.llm_base_url or self.llm_api_key or self.llm_gguf)
+
+    def auth_pair(self) -> tuple[str, str] | None:
+        """(user, password) from ``POLKU_AUTH``; None when unset or malformed."""
+        value = self.auth.get_secret_value() if self.auth else ""
+        user, _, password = value.partition(":")
+        return (user, password) if user and password else None
 
     def masked(self) -> dict[str, Any]:
         """The effective settings as plain values, with secrets masked."""

@@ -114,3 +114,7 @@ def fresh_services(fresh_settings: Settings) -> Iterator[Any]:
     from assistant.services import Services
 
     yield Services(fresh_settings)
+
+
+# Fixtures that live in their own modules (real servers and a real browser).
+from tests.ui_server import browser, ui_server  # noqa: E402, F401

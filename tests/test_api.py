@@ -1,0 +1,245 @@
+"""The REST API over a real uvicorn server on 127.0.0.1, with httpx as the client."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from assistant import __version__
+from assistant.api import create_api
+from assistant.domain import Answer, JourneyMap
+from assistant.parse import parse_map
+from assistant.render import FORMATS
+from assistant.services import Services
+from tests.fakes import ScriptedModel
+from tests.maps import good_map
+
+JSON = "application/json"
+TABLE = "| | Awareness | Purchase |\n|---|---|---|\n| Actions | Sees an ad | Pays |\n"
+CSV = "Lane,Awareness,Consideration,Purchase\nActions,Sees an ad,Compares,Pays\n"
+EXTENSIONS = {"md": "md", "csv": "csv", "xlsx": "xlsx", "json": "json", "mermaid": "mmd"}
+MEDIA = {
+    "md": "text/markdown",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "mermaid": "text/vnd.mermaid",
+    "html": "text/html",
+}
+
+
+@contextlib.contextmanager
+def _serve(app: FastAPI) -> Iterator[httpx.Client]:
+    """A client of ``app`` served by uvicorn in a background thread on a free port."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60, trust_env=False) as http:
+            while http.get("/api/health").status_code != 200:  # answers before any test runs
+                assert time.monotonic() < deadline, "uvicorn does not answer"
+                time.sleep(0.02)
+            yield http
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+@pytest.fixture(scope="module")
+def client(services: Any) -> Iterator[httpx.Client]:
+    with _serve(create_api(services)) as http:
+        yield http
+
+
+def _refused(response: httpx.Response, status: int) -> str:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert "Traceback" not in response.text
+    message = response.json()["error"]
+    assert isinstance(message, str) and len(message) > 15
+    return message
+
+
+def test_health(client: httpx.Client) -> None:
+    response = client.get("/api/health")
+    assert response.json() == {"status": "ok", "mode": "offline", "version": __version__}
+
+
+def test_ask_in_finnish_with_citations(client: httpx.Client) -> None:
+    question = "Mitä eroa on B2B- ja B2C-asiakaspoluilla?"
+    response = client.post("/api/ask", json={"question": question, "lang": "fi", "k": 4})
+    assert response.status_code == 200, response.text
+    answer = Answer.model_validate(response.json())
+    assert answer.language == "fi" and answer.mode == "offline"
+    assert answer.citations and all(c.doc_id.startswith("fi/") for c in answer.citations)
+    assert "[1]" in answer.answer
+
+
+def test_draft_returns_a_five_stage_map(client: httpx.Client) -> None:
+    answers = {
+        "language": "en",
+        "business": "A café in Tampere with a small shop",
+        "industry": "hospitality",
+        "model": "b2c",
+        "persona": {"who": "young professionals who work remotely"},
+        "channels": ["Instagram", "the café counter"],
+        "pain_points": ["long queues at lunch"],
+    }
+    response = client.post("/api/draft", json=answers)
+    assert response.status_code == 200, response.text
+    assert "x-polku-notice" not in response.headers  # offline: nothing fell back
+    journey = JourneyMap.model_validate(response.json())  # the body is a plain JourneyMap
+    assert len(journey.stages) == 5
+    assert journey.business == answers["business"]
+
+
+def _assert_report(response: httpx.Response) -> None:
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert set(report) == {"findings", "score", "summary", "mode"}
+    assert report["findings"] and 0 <= report["score"] < 100
+    assert report["summary"] and report["mode"] == "offline"
+    assert all(f["citation"]["doc_id"] for f in report["findings"])
+
+
+def test_critique_json_text(client: httpx.Client) -> None:
+    _assert_report(client.post("/api/critique", json={"map": TABLE, "format": "md"}))
+    _assert_report(client.post("/api/critique", json={"map": TABLE}))  # format guessed
+
+
+def test_critique_multipart_upload(client: httpx.Client) -> None:
+    files = {"file": ("journey.csv", CSV.encode(), "text/csv")}
+    _assert_report(client.post("/api/critique", files=files))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_every_format(client: httpx.Client, fmt: str) -> None:
+    journey = good_map()
+    response = client.post(
+        "/api/export", json={"map": journey.model_dump(mode="json"), "format": fmt}
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(MEDIA[fmt])
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment;")
+    extension = EXTENSIONS.get(fmt, fmt)
+    assert f'filename="kahvila-polku-customer-journey.{extension}"' in disposition
+    assert response.content
+    if fmt == "json":
+        assert parse_map(response.content, "json") == journey
+
+
+def test_a_failing_model_is_named_and_its_fallbacks_are_notice_headers(services: Any) -> None:
+    wired = Services(services.settings, model=ScriptedModel())  # every call fails
+    with _serve(create_api(wired)) as http:
+        assert http.get("/api/health").json()["mode"] == "scripted-model"
+        draft = http.post("/api/draft", json={"language": "fi", "business": "Kirjakauppa"})
+        assert draft.status_code == 200, draft.text
+        assert JourneyMap.model_validate(draft.json()).mode == "offline"
+        notices = [unquote(n) for n in draft.headers.get_list("x-polku-notice")]
+        assert len(notices) == 1 and "no reply left" in notices[0]
+        report = http.post("/api/critique", json={"map": TABLE})
+        assert report.status_code == 200 and report.json()["mode"] == "offline"
+        assert "no reply left" in unquote(report.headers["x-polku-notice"])
+
+
+@pytest.mark.parametrize(
+    ("path", "request_kwargs", "status", "words"),
+    [
+        ("/api/ask", {"json": {"question": "   ", "lang": "en"}}, 400, "empty"),
+        ("/api/ask", {"json": {"question": "Mikä on persona?", "lang": "sv"}}, 422, "body.lang"),
+        ("/api/ask", {"json": {"lang": "fi"}}, 422, "body.question"),
+        ("/api/ask", {"json": {"question": "x", "k": 0}}, 422, "body.k"),
+        (
+            "/api/ask",
+            {"content": b'{"question": ', "headers": {"content-type": "application/json"}},
+            422,
+            "not valid JSON",
+        ),
+        ("/api/draft", {"json": {"business": "x", "colour": "red"}}, 422, "body.colour"),
+        ("/api/draft", {"json": ["not", "an", "object"]}, 422, "Invalid request"),
+        (
+            "/api/critique",
+            {"json": {"map": "| | Foo | Bar |\n|---|---|---|\n| Zorp | a | b |\n", "format": "md"}},
+            422,
+            "lane",
+        ),
+        ("/api/critique", {"json": {"map": "no table here at all", "format": "md"}}, 422, "table"),
+        ("/api/critique", {"json": {"map": TABLE, "format": "pdf"}}, 422, "body.format"),
+        (
+            "/api/critique",
+            {"content": b"{oops", "headers": {"content-type": "application/json"}},
+            422,
+            "not valid JSON",
+        ),
+        ("/api/critique", {"files": {"upload": ("m.csv", CSV.encode())}}, 422, "'file'"),
+        ("/api/critique", {"files": {"file": ("old.xls", b"\xd0\xcf\x11\xe0")}}, 422, ".xls"),
+        (
+            "/api/export",
+            {"json": {"map": good_map().model_dump(mode="json"), "format": "pdf"}},
+            422,
+            "body.format",
+        ),
+        ("/api/export", {"json": {"map": {"stages": []}, "format": "md"}}, 422, "body.map.title"),
+        (
+            "/api/ask",
+            {"content": b"question=hi", "headers": {"content-type": "text/plain"}},
+            415,
+            "application/json",
+        ),
+        ("/api/ask", {"data": {"question": "hi"}}, 415, "application/json"),
+        ("/api/critique", {"content": TABLE.encode()}, 415, "multipart"),
+    ],
+)
+def test_bad_requests_get_a_clear_4xx(
+    client: httpx.Client, path: str, request_kwargs: dict[str, Any], status: int, words: str
+) -> None:
+    message = _refused(client.post(path, **request_kwargs), status)
+    assert words.lower() in message.lower(), message
+
+
+def test_oversized_upload_is_refused(
+    client: httpx.Client, services: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services.settings, "max_upload_mb", 1)
+    big = ("Actions," + "x" * 99 + "\n") * 15_000  # 1.6 MB
+    message = _refused(client.post("/api/critique", files={"file": ("big.csv", big)}), 413)
+    assert "1 MB" in message
+    # Without a Content-Length (chunked), the body is counted as it arrives.
+    chunks = (b'{"map": "' + b"x" * 200_000 for _ in range(8))
+    streamed = client.post("/api/critique", content=chunks, headers={"content-type": JSON})
+    assert "limit is 1 MB" in _refused(streamed, 413)
+
+
+def test_unknown_route_and_method(client: httpx.Client) -> None:
+    assert "/docs" in _refused(client.get("/api/nothing-here"), 404)
+    assert "/docs" in _refused(client.get("/api/ask"), 405)
+
+
+def test_docs_and_openapi(client: httpx.Client) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    schema = client.get("/openapi.json").json()
+    assert {"/api/health", "/api/ask", "/api/draft", "/api/critique", "/api/export"} <= set(
+        schema["paths"]
+    )
+    critique_body = schema["paths"]["/api/critique"]["post"]["requestBody"]["content"]
+    assert {"application/json", "multipart/form-data"} <= set(critique_body)
+    ask = schema["components"]["schemas"]["AskRequest"]["properties"]["question"]
+    assert ask["description"]
