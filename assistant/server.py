@@ -7,6 +7,7 @@ allowed paths, an upload size limit, optional login from ``POLKU_AUTH`` ("user:p
 from __future__ import annotations
 
 import os
+from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -29,6 +30,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = MapStore.for_settings(settings)
     app = create_api(services)
     auth = settings.auth_pair()
+    if auth:
+        _require_basic_auth(app, auth)
     return gr.mount_gradio_app(  # type: ignore[no-any-return]
         app,
         build_ui(services, store),
@@ -41,3 +44,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         footer_links=[],
         css=CSS,
     )
+
+
+def _require_basic_auth(app: FastAPI, auth: tuple[str, str]) -> None:
+    """With POLKU_AUTH set, the API and its docs need the same login as the page."""
+    import base64
+    import secrets
+
+    from fastapi import Request
+    from fastapi.responses import JSONResponse
+
+    expected = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+
+    @app.middleware("http")
+    async def basic_auth(request: Request, call_next: Any) -> Any:
+        path = request.url.path
+        guarded = path.startswith(("/api/", "/docs", "/openapi.json", "/redoc"))
+        given = request.headers.get("authorization", "")
+        if guarded and not secrets.compare_digest(given.encode(), expected.encode()):
+            return JSONResponse(
+                {"error": "login required: send HTTP Basic credentials (POLKU_AUTH)"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="polku"'},
+            )
+        return await call_next(request)

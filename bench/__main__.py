@@ -34,8 +34,12 @@ QUESTIONS = [
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     pick = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]  # noqa: E731
-    return {"p50_ms": round(pick(0.5) * 1000, 2), "p95_ms": round(pick(0.95) * 1000, 2),
-            "mean_ms": round(statistics.fmean(ordered) * 1000, 2), "n": len(ordered)}
+    return {
+        "p50_ms": round(pick(0.5) * 1000, 2),
+        "p95_ms": round(pick(0.95) * 1000, 2),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
+        "n": len(ordered),
+    }
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
@@ -59,9 +63,14 @@ def bench_index(data_dir: Path) -> dict[str, Any]:
     start = time.perf_counter()
     again = KnowledgeIndex(settings).sync_builtin()
     second = time.perf_counter() - start
-    return {"first_build_s": round(first, 2), "chunks": report.chunks_written,
-            "embedded": report.embedded, "reindex_unchanged_s": round(second, 3),
-            "reindex_embedded": again.embedded, "speedup": round(first / second, 1)}
+    return {
+        "first_build_s": round(first, 2),
+        "chunks": report.chunks_written,
+        "embedded": report.embedded,
+        "reindex_unchanged_s": round(second, 3),
+        "reindex_embedded": again.embedded,
+        "speedup": round(first / second, 1),
+    }
 
 
 def bench_retrieval(data_dir: Path, repeat: int) -> dict[str, Any]:
@@ -82,20 +91,30 @@ def bench_retrieval(data_dir: Path, repeat: int) -> dict[str, Any]:
 def _answers(lang: str, business: str) -> Any:
     from assistant.domain import InterviewAnswers
 
-    return InterviewAnswers.model_validate({
-        "language": lang, "business": business, "channels": ["Instagram", "website", "store"],
-        "pain_points": ["long checkout queues", "slow delivery"],
-        "persona": {"who": "Anna, 30", "goals": ["save time"]}, "evidence": ["interviews"],
-        "owner": "CX lead", "review_cadence": "quarterly",
-    })
+    return InterviewAnswers.model_validate(
+        {
+            "language": lang,
+            "business": business,
+            "channels": ["Instagram", "website", "store"],
+            "pain_points": ["long checkout queues", "slow delivery"],
+            "persona": {"who": "Anna, 30", "goals": ["save time"]},
+            "evidence": ["interviews"],
+            "owner": "CX lead",
+            "review_cadence": "quarterly",
+        }
+    )
 
 
 def fifty_stage_map() -> str:
     stages = [f"Stage {n}" for n in range(1, 51)]
     rows = ["| | " + " | ".join(stages) + " |", "|---" * 51 + "|"]
-    for lane, cell in (("Actions", "Walks in; asks"), ("Touchpoints", "Store (offline)"),
-                       ("Emotion", "+1"), ("Pain points", "Long queue"),
-                       ("Opportunities", "Self-checkout (owner: Store; metric: queue time)")):
+    for lane, cell in (
+        ("Actions", "Walks in; asks"),
+        ("Touchpoints", "Store (offline)"),
+        ("Emotion", "+1"),
+        ("Pain points", "Long queue"),
+        ("Opportunities", "Self-checkout (owner: Store; metric: queue time)"),
+    ):
         rows.append(f"| {lane} | " + " | ".join([cell] * 50) + " |")
     return "\n".join(rows) + "\n"
 
@@ -106,8 +125,11 @@ def bench_engine(repeat: int) -> dict[str, Any]:
     from assistant.drafting import draft_map
     from assistant.parse import parse_map
 
-    cases = [_answers("en", "A fashion store with a web shop"),
-             _answers("fi", "Hotelli Tampereella"), _answers("et", "Tarkvara ettevõtetele")]
+    cases = [
+        _answers("en", "A fashion store with a web shop"),
+        _answers("fi", "Hotelli Tampereella"),
+        _answers("et", "Tarkvara ettevõtetele"),
+    ]
     drafted = [draft_map(a) for a in cases]  # warm caches (catalogs, knowledge documents)
     critique_map(drafted[0])
     drafts: list[float] = []
@@ -118,15 +140,22 @@ def bench_engine(repeat: int) -> dict[str, Any]:
     big = fifty_stage_map()
     parse_map(big, "md")
     imports = timed(lambda: parse_map(big, "md"), repeat)
-    return {"draft": percentiles(drafts), "critique": percentiles(critiques),
-            "import_50_stages": percentiles(imports)}
+    return {
+        "draft": percentiles(drafts),
+        "critique": percentiles(critiques),
+        "import_50_stages": percentiles(imports),
+    }
 
 
 def bench_cli(data_dir: Path, repeat: int) -> dict[str, Any]:
     env = {**os.environ, "POLKU_DATA_DIR": str(data_dir)}
     polku = [sys.executable, "-m", "assistant"]
-    samples = timed(lambda: subprocess.run([*polku, "ask", "Mikä on persoona?"], env=env,
-                                           check=True, capture_output=True), repeat)
+    samples = timed(
+        lambda: subprocess.run(
+            [*polku, "ask", "Mikä on persoona?"], env=env, check=True, capture_output=True
+        ),
+        repeat,
+    )
     return {"polku_ask_one_shot": percentiles(samples)}
 
 
@@ -151,8 +180,9 @@ class _InstantModel:
         request = messages[-1].content
         if "Draft map" in request:
             keys = re.findall(r'"key": "([^"]+)"', request)
-            yield json.dumps({"stages": [{"key": k, "actions": [{"text": "Tailored"}]}
-                                         for k in keys]})
+            yield json.dumps(
+                {"stages": [{"key": k, "actions": [{"text": "Tailored"}]} for k in keys]}
+            )
         else:
             yield "A journey map shows the steps a customer takes [1]."
 
@@ -165,10 +195,12 @@ def bench_llm(data_dir: Path) -> dict[str, Any]:
     from assistant.llm_drafting import Tailor
     from assistant.services import Services
     from assistant.settings import Settings
+    from assistant.tokens import count_tokens
 
     model = _InstantModel()
     services = Services(Settings(data_dir=data_dir), model=model)  # type: ignore[arg-type]
-    list(services.ask_events("warm up question about personas", lang="en"))
+    count_tokens("warm up the encoding")
+    list(services.ask_events("What is a persona?", lang="en"))
     overheads: list[float] = []
     tokens: list[int] = []
     for question, lang in QUESTIONS:
@@ -181,9 +213,93 @@ def bench_llm(data_dir: Path) -> dict[str, Any]:
     from assistant.drafting import draft_map
 
     tailor.tailor(draft_map(answers), answers, [])
-    return {"overhead_before_model": percentiles(overheads), "qa_prompt_tokens_max": max(tokens),
-            "qa_prompt_tokens_mean": round(statistics.fmean(tokens)),
-            "draft_tokens_in": tailor.usage.tokens_in, "draft_tokens_out": tailor.usage.tokens_out}
+    return {
+        "overhead_before_model": percentiles(overheads),
+        "qa_prompt_tokens_max": max(tokens),
+        "qa_prompt_tokens_mean": round(statistics.fmean(tokens)),
+        "draft_tokens_in": tailor.usage.tokens_in,
+        "draft_tokens_out": tailor.usage.tokens_out,
+    }
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def bench_ui(data_dir: Path, repeat: int) -> dict[str, Any]:
+    """`polku serve`: start to first HTTP answer, idle memory, chat turns in a real browser."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "POLKU_DATA_DIR": str(data_dir)}
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        started = time.perf_counter() - start
+        time.sleep(2)
+        idle = _rss_mb(server.pid)
+        turns = _browser_turns(url, repeat)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return {
+        "start_to_http_s": round(started, 2),
+        "idle_rss_mb": idle,
+        "chat_turn": percentiles(turns),
+    }
+
+
+def _browser_turns(url: str, repeat: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
+    samples = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("#polku-chat")
+        page.wait_for_function("document.querySelector('#polku-chat').innerText.includes('?')")
+        for n in range(repeat):
+            before = len(page.inner_text("#polku-chat"))
+            page.locator("#polku-message textarea").fill(f"Shop number {n} for families")
+            start = time.perf_counter()
+            page.locator("#polku-send").click()
+            page.wait_for_function(
+                "([n]) => document.querySelector('#polku-chat').innerText.length > n",
+                arg=[before + 5],
+            )
+            page.wait_for_function(
+                "() => document.querySelector('#polku-message textarea').value === ''"
+            )
+            samples.append(time.perf_counter() - start)
+        browser.close()
+    return samples
 
 
 def _ms(result: dict[str, float]) -> str:
@@ -192,7 +308,7 @@ def _ms(result: dict[str, float]) -> str:
 
 def table(results: dict[str, Any]) -> str:
     idx, ret, cli, eng = results["index"], results["retrieval"], results["cli"], results["engine"]
-    llm = results["llm"]
+    llm, ui = results["llm"], results["ui"]
     one_shot = cli["polku_ask_one_shot"]
     rows = [
         "| measure | p50 / p95 (or value) | target |",
@@ -207,6 +323,9 @@ def table(results: dict[str, Any]) -> str:
         f"| draft in-process | {_ms(eng['draft'])} | p95 <= 20 ms |",
         f"| critique in-process | {_ms(eng['critique'])} | p95 <= 20 ms |",
         f"| import a 50-stage map | {_ms(eng['import_50_stages'])} | <= 50 ms |",
+        f"| `polku serve`: start to first HTTP answer | {ui['start_to_http_s']} s | <= 8 s |",
+        f"| `polku serve`: idle RSS | {ui['idle_rss_mb']} MB | <= 600 MB |",
+        f"| offline chat turn in the browser | {_ms(ui['chat_turn'])} | p95 <= 300 ms |",
         f"| LLM mode: overhead before the model call | {_ms(llm['overhead_before_model'])} "
         "| <= 100 ms |",
         f"| LLM mode: prompt tokens per Q&A (max / mean) | {llm['qa_prompt_tokens_max']} / "
@@ -225,13 +344,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         results = {
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                        "platform": platform.platform()},
+            "machine": {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "platform": platform.platform(),
+            },
             "index": bench_index(data_dir),
             "retrieval": bench_retrieval(data_dir, repeat),
             "cli": bench_cli(data_dir, 3 if args.quick else 5),
             "engine": bench_engine(repeat),
             "llm": bench_llm(data_dir),
+            "ui": bench_ui(data_dir, 5 if args.quick else 20),
         }
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")

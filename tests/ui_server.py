@@ -45,7 +45,7 @@ class RunningServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> RunningServer:
+    def start(self, health_auth: tuple[str, str] | None = None) -> RunningServer:
         from assistant.server import create_app
 
         config = uvicorn.Config(
@@ -57,7 +57,8 @@ class RunningServer:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
+                answer = httpx.get(f"{self.url}/api/health", timeout=2, auth=health_auth)
+                if answer.status_code == 200:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.2)
