@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     services = Services(settings)
     services.index  # build or open the index before the first request  # noqa: B018
+    _warm_up(services)
     store = MapStore.for_settings(settings)
     app = create_api(services)
     auth = settings.auth_pair()
@@ -68,3 +69,16 @@ def _require_basic_auth(app: FastAPI, auth: tuple[str, str]) -> None:
                 headers={"WWW-Authenticate": 'Basic realm="polku"'},
             )
         return await call_next(request)
+
+
+def _warm_up(services: Any) -> None:
+    """Load what the first chat turn would otherwise load (catalogs, patterns, language
+    profiles, guideline citations), so the first person is not the slow one."""
+    from assistant.critique import critique_map
+    from assistant.domain import InterviewAnswers
+    from assistant.drafting import draft_map
+    from assistant.text import detect_language
+
+    detect_language("warm up the language profiles")
+    critique_map(draft_map(InterviewAnswers(business="A shop", pain_points=["long queue"])))
+    services.retriever.search("What is a journey map?", lang="en", k=3)
