@@ -44,20 +44,13 @@ def load_answers(path: Path) -> InterviewAnswers:
 
 
 def export_map(journey: JourneyMap, out: Path, formats: str) -> list[Path]:
-    from assistant.render import FORMATS, render
+    from assistant.render import FORMATS, write_files
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         _fail(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}.")
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in wanted:
-        data, filename, _ = render(journey, fmt)
-        path = out / filename
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    return write_files(journey, wanted, out)
 
 
 OfflineOption = Annotated[

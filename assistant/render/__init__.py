@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Literal
 
 from assistant.domain import JourneyMap
@@ -64,3 +65,15 @@ def render(journey: JourneyMap, fmt: str) -> tuple[bytes, str, str]:
         # A BOM lets Excel open UTF-8 CSV with ä, ö and õ intact; the importer strips it.
         content = content.encode("utf-8-sig" if fmt == "csv" else "utf-8")
     return content, filename_for(journey, extension), mime
+
+
+def write_files(journey: JourneyMap, formats: list[str], folder: Path) -> list[Path]:
+    """Write the map in each format into ``folder``; the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        content, filename, _ = render(journey, fmt)
+        path = folder / filename
+        path.write_bytes(content)
+        written.append(path)
+    return written

@@ -27,7 +27,7 @@ from assistant.events import (
 )
 from assistant.i18n import t
 from assistant.llm.factory import mode_label
-from assistant.render import FORMATS
+from assistant.render import FORMATS, write_files
 from assistant.services import Services
 from assistant.session import Session
 from assistant.store import MapStore, StoreError
@@ -183,7 +183,7 @@ class Page:
         if journey is None:
             raise gr.Error(t("no_map_yet", session.state.lang))
         folder = Path(tempfile.mkdtemp(prefix=f"{owner[:12]}-", dir=self.exports))
-        return [str(p) for p in views.export(journey, formats or ["md"], folder)]
+        return [str(p) for p in write_files(journey, formats or ["md"], folder)]
 
     # --- saved maps --------------------------------------------------------------
     def open_map(self, owner: str, map_id: str | None) -> tuple[Any, ...]:

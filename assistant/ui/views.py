@@ -6,7 +6,6 @@ Pure functions over domain models, no Gradio: every cell and message is escaped 
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
 from assistant.critique import CritiqueReport
 from assistant.domain import JourneyMap, Lang, Stage
@@ -116,15 +115,3 @@ def findings_html(report: CritiqueReport | None, lang: Lang) -> str:
         f'<p class="polku-score"><strong>{escape(report.summary)}</strong></p>'
         f'<table class="polku-findings"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
     )
-
-
-def export(journey: JourneyMap, formats: list[str], folder: Path) -> list[Path]:
-    """Write the map in each format into ``folder`` (the session's own export folder)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        content, filename, _ = render(journey, fmt)
-        path = folder / filename
-        path.write_bytes(content)
-        written.append(path)
-    return written
