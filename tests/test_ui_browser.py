@@ -46,15 +46,14 @@ def _open(context: Any, server: RunningServer) -> Page:
 
 
 def _send(page: Page, text: str, expect_text: str | None = None) -> None:
+    """Sends one message and waits until the chat shows it as the person's latest message."""
     chat = page.locator("#polku-chat")
-    before = chat.inner_text()
+    sent = chat.locator(".message-row.user-row")
+    count = sent.count()
     page.locator("#polku-message textarea").fill(text)
     page.locator("#polku-send").click()
-    page.wait_for_function(
-        "([sel, n]) => document.querySelector(sel).innerText.length > n",
-        arg=["#polku-chat", len(before) + 5],
-    )
-    expect(page.locator("#polku-message textarea")).to_have_value("")
+    expect(sent).to_have_count(count + 1)
+    expect(sent.last).to_contain_text(text.splitlines()[0].strip(" |"))
     if expect_text:
         expect(chat).to_contain_text(expect_text)
 

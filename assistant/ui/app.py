@@ -120,6 +120,9 @@ class Page:
             history.append(_message("user", user_text))
         reply = ""
         frame, frame_html, findings = gr.skip(), gr.skip(), gr.skip()
+        # The message box is emptied once, with the first update; later updates leave it
+        # alone, so whatever the person types while the reply streams is kept.
+        box: Any = "" if user_text else gr.skip()
         for event in events:
             if isinstance(event, TextDelta):
                 reply = event.text if event.replace else reply + event.text
@@ -134,10 +137,11 @@ class Page:
             elif isinstance(event, AnswerReady):
                 continue
             shown = [*history, _message("assistant", reply)] if reply else history
-            yield shown, "", frame, frame_html, findings, gr.skip(), session.state.lang
+            yield shown, box, frame, frame_html, findings, gr.skip(), session.state.lang
+            box = gr.skip()
         yield (
             self.chat(session),
-            "",
+            box,
             frame,
             frame_html,
             findings,
