@@ -31,9 +31,7 @@ def _stage(name: str, key: str, score: int, pain: str | None = None) -> Stage:
         emotion=Emotion(score=score, label="ok"),
         pain_points=[Item(text=pain or f"Small annoyance at {name.lower()}")],
         opportunities=[
-            Opportunity(
-                text=f"Improve {name.lower()}", owner="Store manager", metric="Queue time"
-            )
+            Opportunity(text=f"Improve {name.lower()}", owner="Store manager", metric="Queue time")
         ],
     )
 

@@ -102,16 +102,24 @@ def test_langchain_embeddings_match_the_chroma_function(services: Any) -> None:
 
 SEED_FACTS = [
     # (question, language, a document that must be among the first three hits)
-    ("Which tools can I use to make a journey map, like UXPressia or Smaply?", "en",
-     "tools-and-templates"),
+    (
+        "Which tools can I use to make a journey map, like UXPressia or Smaply?",
+        "en",
+        "tools-and-templates",
+    ),
     ("What is a service blueprint and what is backstage?", "en", "service-blueprint"),
     ("What is a day in the life map?", "en", "map-types"),
-    ("Mitkä ovat vaiheet etsintä, tarjous, konversio, käyttö ja uskollisuus?", "fi",
-     "search-to-loyalty-model"),
-    ("Miten Google Analytics auttaa verkkosivujen parantamisessa?", "fi",
-     "website-optimisation"),
-    ("Mitä asiakkaat odottavat: monikanavaisuus, personointi, nopeus?", "fi",
-     "omnichannel-journeys"),
+    (
+        "Mitkä ovat vaiheet etsintä, tarjous, konversio, käyttö ja uskollisuus?",
+        "fi",
+        "search-to-loyalty-model",
+    ),
+    ("Miten Google Analytics auttaa verkkosivujen parantamisessa?", "fi", "website-optimisation"),
+    (
+        "Mitä asiakkaat odottavat: monikanavaisuus, personointi, nopeus?",
+        "fi",
+        "omnichannel-journeys",
+    ),
     ("Mis on puutepunktid ja millised on veebi ja füüsilised näited?", "et", "touchpoints"),
     ("Kuidas erinevad B2B ja B2C ostuotsused?", "et", "b2b-vs-b2c"),
     ("Millised vead tuleb teekonna kaardistamisel vältida?", "et", "dos-and-donts"),

@@ -22,8 +22,12 @@ def test_login_is_required_when_auth_is_set(tmp_path: Path, built_data_dir: Path
         assert refused.status_code == 401 and "login required" in refused.json()["error"]
         wrong = httpx.get(f"{server.url}/api/health", auth=("anna", "wrong"))
         assert wrong.status_code == 401
-        ok = httpx.post(f"{server.url}/api/ask", json={"question": "What is a persona?"},
-                        auth=("anna", "s3cret"), timeout=30)
+        ok = httpx.post(
+            f"{server.url}/api/ask",
+            json={"question": "What is a persona?"},
+            auth=("anna", "s3cret"),
+            timeout=30,
+        )
         assert ok.status_code == 200 and ok.json()["citations"]
         page = httpx.get(f"{server.url}/config")
         assert page.status_code in (401, 403) or "auth_required" in page.text

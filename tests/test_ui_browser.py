@@ -128,9 +128,7 @@ def test_export_downloads_a_file(browser: Any, ui_server: RunningServer, tmp_pat
     context.close()
 
 
-def test_two_browsers_do_not_see_each_others_maps(
-    browser: Any, ui_server: RunningServer
-) -> None:
+def test_two_browsers_do_not_see_each_others_maps(browser: Any, ui_server: RunningServer) -> None:
     first, second = browser.new_context(), browser.new_context()
     page_a = _open(first, ui_server)
     _send(page_a, PASTED_MAP.replace("Long queue", "Alpha secret pain"), "/100")

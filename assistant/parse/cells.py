@@ -32,8 +32,7 @@ def _entries(cell: str) -> list[tuple[str, ProvenanceKind]]:
 
 def items(cell: str) -> list[Item]:
     return [
-        Item(text=unmask(text), provenance=Provenance(kind=kind))
-        for text, kind in _entries(cell)
+        Item(text=unmask(text), provenance=Provenance(kind=kind)) for text, kind in _entries(cell)
     ]
 
 

@@ -185,9 +185,7 @@ def _point(i: int, n: int, stage: Stage) -> str:
     emotion = stage.emotion
     x = f"{(i + 0.5) * 100 / n:.3f}%"
     y = _y(emotion.score)
-    label = f"{emotion.label} ({signed(emotion.score)})" if emotion.label else signed(
-        emotion.score
-    )
+    label = f"{emotion.label} ({signed(emotion.score)})" if emotion.label else signed(emotion.score)
     label_y = y - 12 if emotion.score < 0 else y + 22
     css = f"s{emotion.score}" + (" suggested" if emotion.provenance.kind in SUGGESTED else "")
     return (
