@@ -271,3 +271,19 @@ def serve(
 
     errors.print(f"Polku on http://{host}:{port}  (API docs: /docs)", highlight=False)
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def slack() -> None:
+    """Answer in Slack over Socket Mode (needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN)."""
+    from assistant.slack.socket_mode import SlackConfigError, socket_mode_handler
+
+    services = _services()
+    services.index  # noqa: B018 - open or build the index before the first question
+    try:
+        handler = socket_mode_handler(services)
+    except SlackConfigError as exc:
+        _fail(str(exc))
+        return
+    errors.print("Polku is connected to Slack over Socket Mode; Ctrl+C stops it.", highlight=False)
+    handler.start()

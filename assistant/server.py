@@ -33,6 +33,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     auth = settings.auth_pair()
     if auth:
         _require_basic_auth(app, auth)
+    if settings.slack_http_configured:  # Slack signs its requests; no login on this route
+        from assistant.slack.app import build_slack_app
+        from assistant.slack.http_mode import mount_slack
+
+        secret = settings.slack_signing_secret.get_secret_value()  # type: ignore[union-attr]
+        mount_slack(app, build_slack_app(services), secret)
     return gr.mount_gradio_app(  # type: ignore[no-any-return]
         app,
         build_ui(services, store),

@@ -68,6 +68,26 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         default=None, description="URL of a shared Chroma server; embedded Chroma when unset."
     )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "POLKU_SLACK_SIGNING_SECRET"),
+        description="Slack app's signing secret; verifies every request to /slack/events.",
+    )
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_BOT_TOKEN", "POLKU_SLACK_BOT_TOKEN"),
+        description="Slack bot token (xoxb-...) used to post answers.",
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_APP_TOKEN", "POLKU_SLACK_APP_TOKEN"),
+        description="Slack app-level token (xapp-...) for Socket Mode (polku slack).",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "POLKU_SLACK_API_URL"),
+        description="Slack Web API base URL (override for tests or a proxy).",
+    )
     retrieval_k: int = Field(default=5, ge=1, le=50, description="Passages per answer.")
     max_upload_mb: int = Field(default=20, ge=1, description="Largest document accepted.")
     lock_timeout_s: float = Field(
@@ -77,6 +97,11 @@ class Settings(BaseSettings):
     @property
     def llm_configured(self) -> bool:
         return bool(self.llm_base_url or self.llm_api_key or self.llm_gguf)
+
+    @property
+    def slack_http_configured(self) -> bool:
+        """Both secrets the HTTP endpoint needs are set."""
+        return bool(_secret(self.slack_signing_secret) and _secret(self.slack_bot_token))
 
     def auth_pair(self) -> tuple[str, str] | None:
         """(user, password) from ``POLKU_AUTH``; None when unset or malformed."""
@@ -93,3 +118,7 @@ class Settings(BaseSettings):
                 value = "********" if value.get_secret_value() else ""
             shown[name] = str(value) if isinstance(value, Path) else value
         return shown
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value else ""
