@@ -286,4 +286,4 @@ def slack() -> None:
         _fail(str(exc))
         return
     errors.print("Polku is connected to Slack over Socket Mode; Ctrl+C stops it.", highlight=False)
-    handler.start()
+    handler.start()  # type: ignore[no-untyped-call]

@@ -97,7 +97,7 @@ def test_url_verification_answers_the_challenge(server: RunningServer) -> None:
             "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
             "token": "x",
         }
-    )  # noqa: E501
+    )
     answer = _post(server, body, signed_headers(SECRET, body))
     assert answer.status_code == 200
     assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in answer.text
@@ -254,7 +254,10 @@ def test_direct_messages_are_answered_and_the_bots_own_posts_ignored(
 def test_a_map_pasted_in_a_mention_is_critiqued(
     server: RunningServer, slack_api: SlackStandIn
 ) -> None:
-    table = "| | Awareness | Purchase |\n|---|---|---|\n| Actions | Sees an ad | Pays |\n| Pain points | | Long queue |"
+    table = (
+        "| | Awareness | Purchase |\n|---|---|---|\n"
+        "| Actions | Sees an ad | Pays |\n| Pain points | | Long queue |"
+    )
     event = _mention(table.replace("&", "&amp;"), "1700000000.000700")
     assert _send_event(server, event, "Ev010").status_code == 200
     [post] = slack_api.wait_for(_in_thread("1700000000.000700"))

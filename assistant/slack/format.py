@@ -19,7 +19,11 @@ from assistant.i18n import t
 MAX_ANSWER_CHARS = 1200  # "short": a few sentences; the sources say where to read more
 MAX_FINDINGS = 8
 SECTION_LIMIT = 3000  # Slack refuses a section block whose text is longer
-SEVERITY_MARK = {"critical": ":red_circle:", "warn": ":large_orange_circle:", "info": ":white_circle:"}
+SEVERITY_MARK = {
+    "critical": ":red_circle:",
+    "warn": ":large_orange_circle:",
+    "info": ":white_circle:",
+}
 _MARKER = re.compile(r"\[(\d+)\]")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
