@@ -267,6 +267,71 @@ def bench_ui(data_dir: Path, repeat: int) -> dict[str, Any]:
     }
 
 
+def bench_slack(data_dir: Path, repeat: int) -> dict[str, Any]:
+    """A signed app_mention to `polku serve`: time to the HTTP ack, and to the answer posted
+    on a stand-in Slack Web API on 127.0.0.1 (the whole round trip but Slack itself)."""
+    import socket
+    import urllib.request
+
+    from tests.slack_server import SlackStandIn, event_body, signed_headers
+
+    secret = "bench-signing-secret"
+    stand_in = SlackStandIn().start()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "POLKU_DATA_DIR": str(data_dir),
+        "SLACK_SIGNING_SECRET": secret,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_API_URL": stand_in.api_url,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    acks, answers = [], []
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        for n in range(repeat + 1):  # the first one warms auth.test and is not counted
+            ts = f"1700000000.{n:06d}"
+            event = {
+                "type": "app_mention",
+                "text": "<@U1> What is a persona?",
+                "ts": ts,
+                "channel": "C1",
+                "user": "U2",
+            }
+            body = event_body(event, f"EvBench{n}")
+            request = urllib.request.Request(
+                f"{url}/slack/events", data=body.encode(), headers=signed_headers(secret, body)
+            )
+            start = time.perf_counter()
+            urllib.request.urlopen(request, timeout=10).read()
+            acked = time.perf_counter() - start
+            stand_in.wait_for(
+                lambda c, ts=ts: c.method == "chat.postMessage" and c.body["thread_ts"] == ts
+            )
+            answered = time.perf_counter() - start
+            if n:
+                acks.append(acked)
+                answers.append(answered)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        stand_in.stop()
+    return {"ack": percentiles(acks), "answer_in_thread": percentiles(answers)}
+
+
 def _browser_turns(url: str, repeat: int) -> list[float]:
     from playwright.sync_api import sync_playwright
 
@@ -326,6 +391,9 @@ def table(results: dict[str, Any]) -> str:
         f"| `polku serve`: start to first HTTP answer | {ui['start_to_http_s']} s | <= 8 s |",
         f"| `polku serve`: idle RSS | {ui['idle_rss_mb']} MB | <= 600 MB |",
         f"| offline chat turn in the browser | {_ms(ui['chat_turn'])} | p95 <= 300 ms |",
+        f"| Slack mention: HTTP ack | {_ms(results['slack']['ack'])} | < 3 s (Slack's limit) |",
+        f"| Slack mention: answer posted in the thread | "
+        f"{_ms(results['slack']['answer_in_thread'])} | within seconds |",
         f"| LLM mode: overhead before the model call | {_ms(llm['overhead_before_model'])} "
         "| <= 100 ms |",
         f"| LLM mode: prompt tokens per Q&A (max / mean) | {llm['qa_prompt_tokens_max']} / "
@@ -355,6 +423,7 @@ def main() -> None:
             "engine": bench_engine(repeat),
             "llm": bench_llm(data_dir),
             "ui": bench_ui(data_dir, 5 if args.quick else 20),
+            "slack": bench_slack(data_dir, 5 if args.quick else 20),
         }
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
