@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from assistant import __version__, cli_maps
+from assistant import __version__, cli_eval, cli_maps
 from assistant.domain import Lang
 
 app = typer.Typer(
@@ -244,6 +244,7 @@ def kb_rebuild() -> None:
 
 
 cli_maps.register(app)
+cli_eval.register(app)
 
 
 def main() -> None:

@@ -27,8 +27,10 @@ class Replies:
         self.services = services
 
     def language(self, text: str) -> Lang:
-        return detect_language(text, self.services.settings.language) if text.strip() else (
-            self.services.settings.language
+        return (
+            detect_language(text, self.services.settings.language)
+            if text.strip()
+            else (self.services.settings.language)
         )
 
     def help(self, text: str = "") -> SlackMessage:
@@ -68,8 +70,10 @@ class Replies:
         if word in HELP_WORDS:
             return self.help(rest)
         if word == "ask":
-            return self.answer(rest, quote=True) if rest else notice_message(
-                t("slack_empty_question", self.language(rest))
+            return (
+                self.answer(rest, quote=True)
+                if rest
+                else notice_message(t("slack_empty_question", self.language(rest)))
             )
         if word == "critique":
             return self.critique(rest)

@@ -1,0 +1,1 @@
+"""One module per suite; each has ``run(services, cases, tick) -> SuiteResult``."""

@@ -1,0 +1,71 @@
+"""Q&A: does the answer hold the facts, do its citations hold them, is it in the question's
+language, and does it decline what the knowledge base does not cover?"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.domain import Answer
+from assistant.evaluation.datasets import QACase
+from assistant.evaluation.metrics import contains_any, mean
+from assistant.evaluation.results import SuiteResult, Tick, rounded
+from assistant.i18n import t
+from assistant.services import Services
+from assistant.text import detect_language
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def cited_numbers(answer: Answer) -> list[int]:
+    """The citation numbers the answer's text really uses (all, when it uses none)."""
+    used = sorted({int(n) for n in _MARKER.findall(answer.answer)})
+    valid = [n for n in used if 1 <= n <= len(answer.citations)]
+    return valid or list(range(1, len(answer.citations) + 1))
+
+
+def declined(answer: Answer) -> bool:
+    """An honest 'not covered' (offline wording), or an answer that cites nothing."""
+    if any(t("not_covered", lang)[:40] in answer.answer for lang in ("en", "fi", "et")):
+        return True
+    return not _MARKER.search(answer.answer)
+
+
+def run(services: Services, cases: list[QACase], tick: Tick) -> SuiteResult:
+    chunk_text = {c.chunk_id: c.text for c in services.index.chunks()}
+    rows: list[dict[str, Any]] = []
+    for case in cases:
+        answer = services.ask(case.question)
+        phrases = [p for fact in case.facts for p in fact.any_of]
+        found = [fact.id for fact in case.facts if contains_any(answer.answer, fact.any_of)]
+        cited = [answer.citations[n - 1] for n in cited_numbers(answer)]
+        holding = [c.id for c in cited if contains_any(chunk_text.get(c.id, c.snippet), phrases)]
+        rows.append(
+            {
+                "id": case.id,
+                "lang": case.lang,
+                "answerable": case.answerable,
+                "question": case.question,
+                "answer": answer.answer,
+                "mode": answer.mode,
+                "facts_found": found,
+                "fact_recall": len(found) / len(case.facts) if case.facts else None,
+                "cited": [c.id for c in cited],
+                "cited_holding_a_fact": holding,
+                "answer_lang": detect_language(answer.answer, case.lang),
+                "declined": declined(answer),
+            }
+        )
+        tick(case.id)
+    answerable = [r for r in rows if r["answerable"]]
+    out_of_scope = [r for r in rows if not r["answerable"]]
+    cited_total = sum(len(r["cited"]) for r in answerable if not r["declined"])
+    holding_total = sum(len(r["cited_holding_a_fact"]) for r in answerable if not r["declined"])
+    metrics = {
+        "fact_recall": mean(r["fact_recall"] or 0.0 for r in answerable),
+        "citation_precision": holding_total / cited_total if cited_total else 0.0,
+        "language_match": mean(float(r["answer_lang"] == r["lang"]) for r in rows),
+        "declines_out_of_scope": mean(float(r["declined"]) for r in out_of_scope),
+        "answers_in_scope": mean(float(not r["declined"]) for r in answerable),
+    }
+    return SuiteResult(metrics=rounded(metrics), cases=rows)
