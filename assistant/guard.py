@@ -12,17 +12,44 @@ from __future__ import annotations
 import re
 import secrets
 
-_INJECTION = re.compile(
-    r"ignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier) (?:instructions|rules)"
-    r"|disregard (?:all |the )?(?:previous|prior|above) "
-    r"|(?:reveal|print|show|repeat|output) (?:your |the )?(?:system )?(?:prompt|instructions)"
-    r"|system prompt|you are now\b|new instructions:|act as (?:a|an) "
-    r"|unohda (?:kaikki )?(?:aiemmat|edelliset) ohjeet|ohita (?:kaikki )?(?:aiemmat|edelliset)"
-    r"|järjestelmäkehote|paljasta (?:ohjeesi|kehotteesi)"
-    r"|eira (?:kõiki )?(?:eelnevaid|varasemaid) juhiseid|unusta (?:kõik )?(?:eelnevad|varasemad)"
-    r"|süsteemiviip|näita oma juhiseid",
-    re.IGNORECASE,
+_OVERRIDE = (
+    r"(?:ignore|disregard|forget) (?:all |any )?(?:the |your |my )?"
+    r"(?:previous|prior|above|earlier|old|original) (?:instructions|rules|guidelines|prompts?)"
+    r"|(?:previous|prior|old|earlier) (?:instructions|rules) (?:no longer|do not|don't) apply"
+    r"|no longer follow (?:my|your|the) (?:old |previous )?instructions"
+    r"|unohda (?:kaikki )?(?:aiemmat|edelliset|vanhat) ohjeet|ohita (?:kaikki )?(?:aiemmat|edelliset)"
+    r"|(?:eira|unusta|ignoreeri) (?:kõik |kõiki )?(?:eelnevad|eelnevaid|varasemad|varasemaid) "
+    r"(?:juhised|juhiseid|reeglid|reegleid)"
+    r"|(?:eelmised|varasemad) (?:reeglid|juhised) (?:enam )?ei kehti"
+    r"|ignoreeri kasutaja küsimust|ära vasta kasutaja küsimusele"
 )
+_ROLE = (
+    r"you are now\b|from (?:now on|this point on),? you\b|act as (?:a|an) |answer as [A-Z]"
+    r"|you have no rules|olet (?:nyt|tästä lähtien|tästä eteenpäin)\b|tästä eteenpäin vastaa"
+    r"|(?:sa )?oled nüüd\b|vasta nüüd kui"
+)
+_DIRECTIVE = (
+    r"(?:reveal|print|show|repeat|output|list) (?:your |the |every )?(?:system )?"
+    r"(?:prompt|instructions|rules? and instructions)"
+    r"|system prompt|new instructions:|uusi ohje avustajalle|uus ülesanne"
+    r"|(?:begin|start|end) (?:every|each|your) (?:answer|reply|response)"
+    r"|(?:in|into) (?:your|its|their) (?:answer|reply|response)\b"
+    r"|embed the tracking image|\[end of document\]"
+    r"|(?:any )?(?:assistant|ai tool|language model|chatbot)s? (?:or ai tools? )?"
+    r"(?:that|which|who) (?:use|uses|quote|quotes|read|reads|summari[sz]es?)"
+    r"|aloita (?:jokainen )?vastau(?:s|ksesi)|vastaa jokaiseen kysymykseen|tekoälyavustajalle"
+    r"|järjestelmäkehote|paljasta (?:ohjeesi|kehotteesi)"
+    r"|alusta iga vastust|lisa (?:oma )?vastuse(?:sse|ks|le)|lõpeta(?:d)? vastuse"
+    r"|tehisintellekt:|süsteemiviip|näita oma (?:juhiseid|süsteemiviipa)"
+)
+# A line that pretends to be a turn of a chat transcript or a system message.
+_FORGED_TURN = re.compile(
+    r"^\s*(?:#{1,6}\s*(?:user|assistant|system|käyttäjä|avustaja|järjestelmä|kasutaja|"
+    r"assistent|süsteem)|(?:system|assistant|avustaja|järjestelmä|assistent|süsteem))\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_INJECTION = re.compile(f"{_OVERRIDE}|{_ROLE}|{_DIRECTIVE}", re.IGNORECASE)
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 SHINGLE_WORDS = 6
 
 
@@ -31,9 +58,31 @@ def new_canary() -> str:
     return f"pk{secrets.token_hex(6)}"
 
 
+def _visible(text: str) -> str:
+    """Text as a reader sees it: invisible characters gone, whitespace collapsed."""
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
 def is_injection(text: str) -> bool:
-    """Whether a passage tries to give the model instructions."""
-    return bool(_INJECTION.search(text))
+    """Whether a passage tries to give an assistant instructions (or fakes a chat turn)."""
+    return bool(_INJECTION.search(_visible(text)) or _FORGED_TURN.search(_INVISIBLE.sub("", text)))
+
+
+def safe_paragraphs(text: str) -> str:
+    """``text`` without the paragraphs that try to instruct an assistant; a forged chat turn
+    taints everything after it up to the next real heading."""
+    kept: list[str] = []
+    tainted = False
+    for paragraph in re.split(r"\n\s*\n", text):
+        first_line = paragraph.strip().splitlines()[0] if paragraph.strip() else ""
+        if first_line.startswith("#") and not _FORGED_TURN.search(first_line):
+            tainted = False
+        if _FORGED_TURN.search(_INVISIBLE.sub("", paragraph)):
+            tainted = True
+        if tainted or is_injection(paragraph):
+            continue
+        kept.append(paragraph)
+    return "\n\n".join(kept)
 
 
 def _words(text: str) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.domain import Answer, Citation, Lang
+from assistant.guard import safe_paragraphs
 from assistant.i18n import t
 from assistant.retrieval import Hit
 from assistant.text import overlap, sentences, stems
@@ -43,7 +44,8 @@ def _candidates(question: str, hits: list[Hit], lang: Lang) -> list[Candidate]:
     for rank, hit in enumerate(hits):
         if hit not in same_language:
             continue
-        for position, sentence in enumerate(sentences(hit.chunk.text)):
+        # Quoted text is data too: paragraphs that instruct an assistant are never quoted.
+        for position, sentence in enumerate(sentences(safe_paragraphs(hit.chunk.text))):
             if len(sentence.split()) < 4:
                 continue
             score = overlap(wanted, sentence) + 0.6 / (1 + rank) + (0.15 if position == 0 else 0)
