@@ -1,12 +1,14 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    start Polku (offline by default)
-#   make test   lint, type-check and run the whole test suite
+#   make test   lint, type-check, run the whole test suite and the offline quality gate
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint venv clean chromium
+EVAL_DATA ?= .polku/eval-data
+
+.PHONY: run test lint eval venv clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +32,15 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
+# The offline evaluation against its thresholds and the committed baseline (report in
+# eval-report/); it builds its own index under $(EVAL_DATA) the first time.
+eval: $(STAMP)
+	POLKU_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/polku eval --mode offline \
+	  --baseline eval/baseline.json --report eval-report
+
 test: lint chromium
 	$(VENV)/bin/python -m pytest -q
+	$(MAKE) eval
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -59,6 +59,10 @@ def eval_command(
     judge: Annotated[
         bool, typer.Option("--judge", help="LLM mode: add a model-graded rubric (never gating).")
     ] = False,
+    save_baseline: Annotated[
+        Path | None,
+        typer.Option(help="Also write this run's metrics (no cases) as a baseline file."),
+    ] = None,
 ) -> None:
     """Measure retrieval, answers, drafts, critique and injection resistance; exit 1 when a
     metric is under its threshold or falls below the baseline."""
@@ -111,6 +115,12 @@ def eval_command(
         return
     result.gate = gate.check(result, limits, before)
     written = write(result, report, before)
+    if save_baseline:
+        metrics_only = result.model_copy(deep=True)
+        for suite_result in metrics_only.suites.values():
+            suite_result.cases = []
+        metrics_only.gate, metrics_only.judge = [], None
+        save_baseline.write_text(metrics_only.model_dump_json(indent=2) + "\n", encoding="utf-8")
     console.print(_summary(result, before))
     console.print(f"Report: {', '.join(str(p) for p in written[:2])} (+{len(written) - 2} plots)")
     if result.gate:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from functools import cache
 
 from pydantic import BaseModel, Field
@@ -51,8 +52,9 @@ def _finding(guideline: Guideline, where: str, values: dict[str, str], lang: Lan
     )
 
 
-def critique_map(journey: JourneyMap) -> CritiqueReport:
-    context = MapContext.of(journey)
+def critique_map(journey: JourneyMap, today: date | None = None) -> CritiqueReport:
+    """Rule findings and the score; ``today`` pins the date staleness is judged against."""
+    context = MapContext.of(journey, today)
     lang = context.lang
     findings: list[Finding] = []
     for guideline in guidelines().guidelines:

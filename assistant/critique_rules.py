@@ -39,7 +39,9 @@ _SOURCE_CUE = re.compile(
     r"source|according|lähde|mukaan|allika|järgi|seed-|\([^)]*\d{4}[^)]*\)|https?://", re.I
 )
 _STATISTIC = re.compile(r"\d+(?:[.,]\d+)?\s?%")
-_SEVERAL_NAMES = re.compile(r"\S\s+(?:and|ja|ning|&|\+|/)\s+\S", re.I)
+# Two people: a conjunction followed by another capitalised name ("Kadri ja Ants"), not a
+# second role of the same person ("owner and managing director", "äiti ja yrittäjä").
+_SEVERAL_NAMES = re.compile(r"\s(?:[Aa]nd|ja|ning|&|\+|/)\s+(?=[A-ZÄÖÅÕÜŠŽ])")
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,10 @@ class MapContext:
     lang: Lang
     is_b2b: bool
     physical_presence: bool
+    today: date | None = None  # None: the real date (set for reproducible evaluations)
 
     @classmethod
-    def of(cls, journey: JourneyMap) -> MapContext:
+    def of(cls, journey: JourneyMap, today: date | None = None) -> MapContext:
         described = " ".join(
             filter(
                 None,
@@ -71,6 +74,7 @@ class MapContext:
             or bool(journey.stakeholders)
             or (journey.model is None and infer_model(described) == "b2b"),
             physical_presence=has_physical_presence(described) or offline,
+            today=today,
         )
 
 
@@ -106,14 +110,8 @@ def _emotion_recorded(stage: Stage) -> bool:
 def one_persona(m: JourneyMap, c: MapContext) -> list[Hit]:
     if m.persona is None or not m.persona.name.strip():
         return [("persona", {"count": "0"})]
-    if _SEVERAL_NAMES.search(m.persona.name):
-        return [
-            (
-                "persona",
-                {"count": str(len(re.split(r"\s+(?:and|ja|ning|&|\+|/)\s+", m.persona.name)))},
-            )
-        ]
-    return []
+    several = len(_SEVERAL_NAMES.findall(m.persona.name))
+    return [("persona", {"count": str(several + 1)})] if several else []
 
 
 def persona_evidence(m: JourneyMap, c: MapContext) -> list[Hit]:
@@ -131,9 +129,16 @@ def map_type(m: JourneyMap, c: MapContext) -> list[Hit]:
 
 
 def full_lifecycle(m: JourneyMap, c: MapContext) -> list[Hit]:
-    keys = set().union(*(stage_keys(s) for s in m.stages)) if m.stages else set()
+    """Stages before and after the purchase: named as such, or simply placed around a
+    recognised purchase stage ("Looking for a place | Booking | Stay | Coming back")."""
+    per_stage = [stage_keys(s) for s in m.stages]
+    keys = set().union(*per_stage) if per_stage else set()
     before = bool(keys & {"awareness", "consideration"})
     after = bool(keys & {"retention", "advocacy"})
+    buying = [i for i, found in enumerate(per_stage) if "purchase" in found]
+    if buying:
+        before = before or buying[0] > 0
+        after = after or buying[-1] < len(per_stage) - 1
     return [] if before and after else [("stages", {})]
 
 
@@ -230,7 +235,7 @@ def evidence_based(m: JourneyMap, c: MapContext) -> list[Hit]:
 
 
 def keep_updated(m: JourneyMap, c: MapContext, today: date | None = None) -> list[Hit]:
-    today = today or date.today()
+    today = today or c.today or date.today()
     missing = [
         name
         for name, value in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -123,11 +124,13 @@ class Services:
             return journey, [notice], tailor.usage
         return tailored.model_copy(update={"mode": "llm"}), [], tailor.usage
 
-    def critique(self, journey: JourneyMap) -> tuple[CritiqueReport, str, list[Notice]]:
+    def critique(
+        self, journey: JourneyMap, today: date | None = None
+    ) -> tuple[CritiqueReport, str, list[Notice]]:
         """Rule findings, plus the model's qualitative findings when there is a model."""
         from assistant.llm_critique import ModelCritic
 
-        report = critique_map(journey)
+        report = critique_map(journey, today)
         if self.model is None:
             return report, "offline", []
         try:

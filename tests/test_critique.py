@@ -7,7 +7,7 @@ import pytest
 
 from assistant.catalog import guidelines
 from assistant.critique import critique_map
-from assistant.critique_rules import CHECKS
+from assistant.critique_rules import CHECKS, MapContext
 from assistant.domain import Emotion, Item, JourneyMap, Opportunity, Persona, Source, Touchpoint
 from tests.maps import good_b2b_map, good_map
 
@@ -186,3 +186,31 @@ def test_empty_map_scores_low_but_does_not_crash() -> None:
     assert {"one-persona", "full-lifecycle", "scenario-stated"} <= {
         f.guideline_id for f in report.findings
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "people"),
+    [
+        ("Kadri (32, young mother) ja Ants (67, pensioner)", 2),
+        ("Mark and Lisa", 2),
+        ("Tiina, owner and managing director", 1),
+        ("Pekka, toimitusjohtaja ja kirjanpitäjä", 1),
+        ("Anna, 30, father of one and keen cyclist", 1),
+    ],
+)
+def test_one_persona_counts_people_not_roles(name: str, people: int) -> None:
+    journey = good_map()
+    journey.persona = Persona(name=name, goals=["Work in peace"])
+    hits = CHECKS["one-persona"](journey, MapContext.of(journey))
+    assert (hits[0][1]["count"] if hits else "1") == str(people)
+
+
+def test_everyday_stage_names_around_a_purchase_cover_the_lifecycle() -> None:
+    journey = good_map()
+    names = ["Looking for a place", "Booking", "The stay", "Coming back"]
+    journey.stages = [
+        stage.model_copy(update={"name": n, "key": None}) for stage, n in zip(journey.stages, names)
+    ]
+    assert CHECKS["full-lifecycle"](journey, MapContext.of(journey)) == []
+    only_buying = journey.model_copy(update={"stages": journey.stages[1:2]})
+    assert CHECKS["full-lifecycle"](only_buying, MapContext.of(only_buying)) != []

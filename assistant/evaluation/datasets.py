@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -164,6 +165,12 @@ def load_critique(root: Path) -> list[CritiqueCase]:
         case.text = _read(root / "critique" / case.file)
         cases.append(case)
     return cases
+
+
+def critique_date(root: Path) -> date | None:
+    """The date critique.yaml's maps are judged on (so dated maps do not go stale)."""
+    value = _yaml(root / "critique.yaml").get("today")
+    return value if isinstance(value, date) else None
 
 
 def load_injection(root: Path) -> list[InjectionCase]:

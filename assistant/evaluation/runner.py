@@ -49,6 +49,9 @@ def run(
         began = time.perf_counter()
         if name == "drafts":
             results[name] = drafts.run(services, loaded[name], tick, keep=journeys)
+        elif name == "critique":
+            today = datasets.critique_date(root)
+            results[name] = critique.run(services, loaded[name], tick, today)
         else:
             module = {
                 "retrieval": retrieval,

@@ -4,6 +4,7 @@ the good maps."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from assistant.evaluation.datasets import CritiqueCase
@@ -13,7 +14,10 @@ from assistant.parse import MapParseError, parse_map
 from assistant.services import Services
 
 
-def run(services: Services, cases: list[CritiqueCase], tick: Tick) -> SuiteResult:
+def run(
+    services: Services, cases: list[CritiqueCase], tick: Tick, today: date | None = None
+) -> SuiteResult:
+    """``today``: the date maps are judged on (critique.yaml's ``today``)."""
     rows: list[dict[str, Any]] = []
     tp = fp = fn = 0
     false_criticals = 0
@@ -28,7 +32,7 @@ def run(services: Services, cases: list[CritiqueCase], tick: Tick) -> SuiteResul
             rows.append({"id": case.id, "file": case.file, "error": str(exc)})
             tick(case.id)
             continue
-        report, _mode, _notices = services.critique(journey)
+        report, _mode, _notices = services.critique(journey, today)
         found = {f.guideline_id for f in report.findings}
         hits, extra, missed = found & seeded, found - allowed, seeded - found
         tp, fp, fn = tp + len(hits), fp + len(extra), fn + len(missed)
