@@ -113,7 +113,7 @@ def run(
         filled = [lanes_filled(stage) for stage in journey.stages]
         per_stage = [sum(f.values()) / len(CORE_LANES) for f in filled]
         for position, value in enumerate(per_stage):
-            coverage_by_stage[f"{position + 1}. {journey.stages[position].key or ''}"].append(value)
+            coverage_by_stage[f"stage {position + 1}"].append(value)
         named_channels = case.answers.channels
         named_pains = case.answers.pain_points
         channels_found = [c for c in named_channels if has_channel(journey, c)]
