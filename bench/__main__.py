@@ -16,7 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -229,19 +230,20 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def bench_ui(data_dir: Path, repeat: int) -> dict[str, Any]:
-    """`polku serve`: start to first HTTP answer, idle memory, chat turns in a real browser."""
+@contextmanager
+def served(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
+    """`polku serve` on a free port with ``env`` added: (url, process, seconds until its
+    first HTTP answer); stopped on exit."""
     import socket
     import urllib.request
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "POLKU_DATA_DIR": str(data_dir)}
     start = time.perf_counter()
     server = subprocess.Popen(
         [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
-        env=env,
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -253,13 +255,18 @@ def bench_ui(data_dir: Path, repeat: int) -> dict[str, Any]:
                 break
             except OSError:
                 time.sleep(0.05)
-        started = time.perf_counter() - start
-        time.sleep(2)
-        idle = _rss_mb(server.pid)
-        turns = _browser_turns(url, repeat)
+        yield url, server, time.perf_counter() - start
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def bench_ui(data_dir: Path, repeat: int) -> dict[str, Any]:
+    """`polku serve`: start to first HTTP answer, idle memory, chat turns in a real browser."""
+    with served({"POLKU_DATA_DIR": str(data_dir)}) as (url, server, started):
+        time.sleep(2)
+        idle = _rss_mb(server.pid)
+        turns = _browser_turns(url, repeat)
     return {
         "start_to_http_s": round(started, 2),
         "idle_rss_mb": idle,
@@ -270,64 +277,44 @@ def bench_ui(data_dir: Path, repeat: int) -> dict[str, Any]:
 def bench_slack(data_dir: Path, repeat: int) -> dict[str, Any]:
     """A signed app_mention to `polku serve`: time to the HTTP ack, and to the answer posted
     on a stand-in Slack Web API on 127.0.0.1 (the whole round trip but Slack itself)."""
-    import socket
     import urllib.request
 
     from tests.slack_server import SlackStandIn, event_body, signed_headers
 
     secret = "bench-signing-secret"
     stand_in = SlackStandIn().start()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     env = {
-        **os.environ,
         "POLKU_DATA_DIR": str(data_dir),
         "SLACK_SIGNING_SECRET": secret,
         "SLACK_BOT_TOKEN": "xoxb-bench",
         "SLACK_API_URL": stand_in.api_url,
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     acks, answers = [], []
     try:
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
-        for n in range(repeat + 1):  # the first one warms auth.test and is not counted
-            ts = f"1700000000.{n:06d}"
-            event = {
-                "type": "app_mention",
-                "text": "<@U1> What is a persona?",
-                "ts": ts,
-                "channel": "C1",
-                "user": "U2",
-            }
-            body = event_body(event, f"EvBench{n}")
-            request = urllib.request.Request(
-                f"{url}/slack/events", data=body.encode(), headers=signed_headers(secret, body)
-            )
-            start = time.perf_counter()
-            urllib.request.urlopen(request, timeout=10).read()
-            acked = time.perf_counter() - start
-            stand_in.wait_for(
-                lambda c, ts=ts: c.method == "chat.postMessage" and c.body["thread_ts"] == ts
-            )
-            answered = time.perf_counter() - start
-            if n:
-                acks.append(acked)
-                answers.append(answered)
+        with served(env) as (url, _server, _started):
+            for n in range(repeat + 1):  # the first one warms auth.test and is not counted
+                ts = f"1700000000.{n:06d}"
+                event = {
+                    "type": "app_mention",
+                    "text": "<@U1> What is a persona?",
+                    "ts": ts,
+                    "channel": "C1",
+                    "user": "U2",
+                }
+                body = event_body(event, f"EvBench{n}")
+                request = urllib.request.Request(
+                    f"{url}/slack/events", data=body.encode(), headers=signed_headers(secret, body)
+                )
+                start = time.perf_counter()
+                urllib.request.urlopen(request, timeout=10).read()
+                acked = time.perf_counter() - start
+                stand_in.wait_for(
+                    lambda c, ts=ts: c.method == "chat.postMessage" and c.body["thread_ts"] == ts
+                )
+                if n:
+                    acks.append(acked)
+                    answers.append(time.perf_counter() - start)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
         stand_in.stop()
     return {"ack": percentiles(acks), "answer_in_thread": percentiles(answers)}
 
@@ -335,17 +322,11 @@ def bench_slack(data_dir: Path, repeat: int) -> dict[str, Any]:
 def _browser_turns(url: str, repeat: int) -> list[float]:
     from playwright.sync_api import sync_playwright
 
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
+    from tests.ui_server import CHROMIUM, CHROMIUM_ARGS
+
     samples = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(url)
         page.wait_for_selector("#polku-chat")

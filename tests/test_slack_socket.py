@@ -70,14 +70,14 @@ class SocketStandIn:
 def socket_slack(fresh_settings: Settings) -> Iterator[tuple[SlackStandIn, SocketStandIn, Any]]:
     web, socket = SlackStandIn().start(), SocketStandIn()
     web.socket_url = socket.url
-    settings = fresh_settings.model_copy(
-        update={
+    settings = Settings.model_validate(
+        fresh_settings.model_dump()
+        | {
             "slack_app_token": APP_TOKEN,
             "slack_bot_token": "xoxb-socket-test",
             "slack_api_url": web.api_url,
         }
     )
-    settings = Settings.model_validate(settings.model_dump())
     services = Services(settings)
     handler = socket_mode_handler(services)
     handler.connect()

@@ -44,22 +44,19 @@ def run(
     results: dict[str, SuiteResult] = {}
     seconds: dict[str, float] = {}
     journeys: list[tuple[str, JourneyMap]] = []
+    runners: dict[str, Callable[[list[Any], Tick], SuiteResult]] = {
+        "retrieval": lambda cases, tick: retrieval.run(services, cases, tick),
+        "qa": lambda cases, tick: qa.run(services, cases, tick),
+        "drafts": lambda cases, tick: drafts.run(services, cases, tick, keep=journeys),
+        "critique": lambda cases, tick: critique.run(
+            services, cases, tick, datasets.critique_date(root)
+        ),
+        "injection": lambda cases, tick: injection.run(services, cases, tick),
+    }
     for name in suites:
         tick = start(name, len(loaded[name]))
         began = time.perf_counter()
-        if name == "drafts":
-            results[name] = drafts.run(services, loaded[name], tick, keep=journeys)
-        elif name == "critique":
-            today = datasets.critique_date(root)
-            results[name] = critique.run(services, loaded[name], tick, today)
-        else:
-            module = {
-                "retrieval": retrieval,
-                "qa": qa,
-                "critique": critique,
-                "injection": injection,
-            }
-            results[name] = module[name].run(services, loaded[name], tick)
+        results[name] = runners[name](loaded[name], tick)
         seconds[name] = round(time.perf_counter() - began, 2)
     graded = None
     if judge and services.model is not None:

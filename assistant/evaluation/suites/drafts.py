@@ -11,18 +11,9 @@ from assistant.domain import Item, JourneyMap, Stage
 from assistant.evaluation.datasets import DraftScenario
 from assistant.evaluation.metrics import diversity, mean
 from assistant.evaluation.results import SuiteResult, Tick, rounded
+from assistant.render.common import CORE_LANES
 from assistant.services import Services
 from assistant.text import detect_language
-
-CORE_LANES = (
-    "customer_goal",
-    "actions",
-    "touchpoints",
-    "thoughts",
-    "emotion",
-    "pain_points",
-    "opportunities",
-)
 
 
 def _norm(text: str) -> str:
