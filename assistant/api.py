@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant import __version__
 from assistant.domain import Answer, Finding, InterviewAnswers, JourneyMap, Lang
 from assistant.events import Notice
+from assistant.http_guards import BusyLimit
 from assistant.llm.factory import mode_label
 from assistant.parse import MapParseError, parse_map
 from assistant.render import FORMATS, ExportFormat, render
@@ -165,6 +166,13 @@ def create_api(services: Services) -> FastAPI:
     """The REST API over ``services``: routes under /api, OpenAPI docs at /docs."""
     app = FastAPI(title="Polku API", version=__version__, description=__doc__)
     app.add_middleware(BodyGuard, services=services)
+    settings = services.settings
+    app.add_middleware(
+        BusyLimit,
+        max_active=settings.api_max_active,
+        max_waiting=settings.api_max_waiting,
+        wait_s=settings.busy_wait_s,
+    )
     router = APIRouter(prefix="/api")
 
     @router.get("/health")

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
 from filelock import FileLock, Timeout
 
 from assistant.domain import Lang
-from assistant.embeddings import ChromaE5, Embedder, EmbeddingCache
+from assistant.embeddings import DIM, ChromaE5, Embedder, EmbeddingCache
 from assistant.knowledge import Chunk, Document, builtin_documents, chunk_document
 from assistant.settings import Settings
 
@@ -194,10 +195,23 @@ class KnowledgeIndex:
         return sorted(by_doc.values(), key=lambda d: d.doc_id)
 
     def chunks(self, collections: Iterable[str] = ("kb", "user")) -> list[Chunk]:
-        """Every stored chunk, for the lexical index."""
+        """Every stored chunk."""
+        return self._stored(collections, with_vectors=False)[0]
+
+    def chunks_with_vectors(
+        self, collections: Iterable[str] = ("kb", "user")
+    ) -> tuple[list[Chunk], np.ndarray]:
+        """Every stored chunk and its vector (one row each), for the in-memory search."""
+        return self._stored(collections, with_vectors=True)
+
+    def _stored(
+        self, collections: Iterable[str], with_vectors: bool
+    ) -> tuple[list[Chunk], np.ndarray]:
         found: list[Chunk] = []
+        rows: list[np.ndarray] = []
+        include = ["documents", "metadatas", *(["embeddings"] if with_vectors else [])]
         for name in collections:
-            stored = self._collections[name].get(include=["documents", "metadatas"])
+            stored = self._collections[name].get(include=include)
             for cid, text, meta in zip(stored["ids"], stored["documents"], stored["metadatas"]):
                 meta = meta or {}
                 found.append(
@@ -212,7 +226,10 @@ class KnowledgeIndex:
                         text=text or "",
                     )
                 )
-        return found
+            if with_vectors and len(stored["ids"]):
+                rows.append(np.asarray(stored["embeddings"], dtype=np.float32))
+        vectors = np.concatenate(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
+        return found, vectors
 
     def vector_search(
         self,

@@ -13,6 +13,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from fastapi import FastAPI
 
+from assistant.http_guards import SameOriginWrites
 from assistant.settings import Settings
 
 
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _warm_up(services)
     store = MapStore.for_settings(settings)
     app = create_api(services)
+    app.add_middleware(SameOriginWrites, allowed_origins=settings.allowed_origin_list)
     auth = settings.auth_pair()
     if auth:
         _require_basic_auth(app, auth)
@@ -39,9 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         secret = settings.slack_signing_secret.get_secret_value()  # type: ignore[union-attr]
         mount_slack(app, build_slack_app(services), secret)
-    return gr.mount_gradio_app(  # type: ignore[no-any-return]
+    demo = build_ui(services, store)
+    gr.mount_gradio_app(  # mounts onto app in place
         app,
-        build_ui(services, store),
+        demo,
         path="/",
         auth=[auth] if auth else None,
         max_file_size=f"{settings.max_upload_mb}mb",
@@ -51,6 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         footer_links=[],
         css=CSS,
     )
+    # Unlike launch(), mounting leaves this False, and with it Gradio skips its own check that
+    # a file sent to an event was uploaded (not a server path the client named).
+    demo.has_launched = True
+    return app
 
 
 def _require_basic_auth(app: FastAPI, auth: tuple[str, str]) -> None:

@@ -93,6 +93,22 @@ class Settings(BaseSettings):
     lock_timeout_s: float = Field(
         default=30.0, ge=0, description="How long a writer waits for the index lock."
     )
+    allowed_origins: str = Field(
+        default="",
+        description="Comma-separated origins (https://host) allowed to send cookie-carrying "
+        "writes besides the server's own address, e.g. the public address behind a proxy.",
+    )
+    api_max_active: int = Field(default=4, ge=1, description="REST requests run at once.")
+    api_max_waiting: int = Field(
+        default=64, ge=0, description="REST requests that may wait for a slot; more get 503."
+    )
+    busy_wait_s: float = Field(
+        default=10.0, gt=0, description="Longest wait for a REST slot before a 503 busy answer."
+    )
+    ui_concurrency: int = Field(default=4, ge=1, description="Web UI events run at once.")
+    ui_queue_size: int = Field(
+        default=64, ge=1, description="Web UI events that may wait; more get a 'busy' message."
+    )
 
     @property
     def llm_configured(self) -> bool:
@@ -102,6 +118,10 @@ class Settings(BaseSettings):
     def slack_http_configured(self) -> bool:
         """Both secrets the HTTP endpoint needs are set."""
         return bool(_secret(self.slack_signing_secret) and _secret(self.slack_bot_token))
+
+    @property
+    def allowed_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
 
     def auth_pair(self) -> tuple[str, str] | None:
         """(user, password) from ``POLKU_AUTH``; None when unset or malformed."""

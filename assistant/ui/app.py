@@ -7,7 +7,7 @@ module-level state: two browsers never share a map, and a restart loses nothing.
 
 from __future__ import annotations
 
-import tempfile
+import secrets
 import uuid
 from collections.abc import Iterator
 from html import escape
@@ -63,6 +63,17 @@ def exports_root(settings: Any) -> Path:
     root = Path(settings.data_dir) / "exports"
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def uploaded(path: str) -> Path:
+    """A file this page's upload button stored, never a path a client made up: a crafted
+    request can name any file, and the server would read it into a map or the knowledge base."""
+    from gradio.utils import get_upload_folder
+
+    file = Path(path).resolve()
+    if not file.is_relative_to(Path(get_upload_folder()).resolve()):
+        raise gr.Error("That file did not come from this page's upload button; upload it again.")
+    return file
 
 
 class Page:
@@ -153,7 +164,7 @@ class Page:
         if not path:
             return
         session = self.session(owner)
-        file = Path(path)
+        file = uploaded(path)
         yield from self._stream(session, session.import_map(file.read_bytes(), None, file.name))
 
     def new_map(self, owner: str) -> Iterator[tuple[Any, ...]]:
@@ -186,7 +197,8 @@ class Page:
         journey = session.journey
         if journey is None:
             raise gr.Error(t("no_map_yet", session.state.lang))
-        folder = Path(tempfile.mkdtemp(prefix=f"{owner[:12]}-", dir=self.exports))
+        folder = self.exports / secrets.token_hex(16)  # unguessable, and no part of the owner id
+        folder.mkdir(mode=0o700)
         return [str(p) for p in write_files(journey, formats or ["md"], folder)]
 
     # --- saved maps --------------------------------------------------------------
@@ -242,7 +254,7 @@ class Page:
         docs = []
         for path in paths or []:
             try:
-                docs.append(read_path(Path(path), limit, self.services.settings.language))
+                docs.append(read_path(uploaded(path), limit, self.services.settings.language))
             except ReadError as exc:
                 gr.Warning(str(exc))
         if docs:
@@ -415,4 +427,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
         question.submit(page.ask, [question, language], [answer])
         docs_upload.upload(page.ingest, [docs_upload], [docs])
         remove.click(page.remove, [doc_id], [docs])
+    # Bounded: a burst beyond the queue gets Gradio's "queue is full" message, not a hang.
+    settings = services.settings
+    demo.queue(max_size=settings.ui_queue_size, default_concurrency_limit=settings.ui_concurrency)
     return demo  # type: ignore[no-any-return]
