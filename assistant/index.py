@@ -24,6 +24,7 @@ from assistant.settings import Settings
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 COLLECTIONS = {"kb": "polku_kb", "user": "polku_user"}
+GET_PAGE = 5000
 Progress = Callable[[int, int, str], None]
 
 
@@ -150,7 +151,7 @@ class KnowledgeIndex:
         docs = list(builtin_documents())
         kb = self._collections["kb"]
         expected = {c.chunk_id: c.content_hash for d in docs for c in chunk_document(d)}
-        stored = kb.get(include=["metadatas"])
+        stored = self._get_all("kb", ["metadatas"])
         current = {cid: (m or {}).get("hash") for cid, m in zip(stored["ids"], stored["metadatas"])}
         if current == expected:
             return IndexReport(documents=len(docs), chunks_unchanged=len(expected))
@@ -180,7 +181,7 @@ class KnowledgeIndex:
             )
 
     def documents(self, collection: str) -> list[StoredDocument]:
-        stored = self._collections[collection].get(include=["metadatas"])
+        stored = self._get_all(collection, ["metadatas"])
         by_doc: dict[str, StoredDocument] = {}
         for meta in stored["metadatas"]:
             meta = meta or {}
@@ -211,7 +212,7 @@ class KnowledgeIndex:
         rows: list[np.ndarray] = []
         include = ["documents", "metadatas", *(["embeddings"] if with_vectors else [])]
         for name in collections:
-            stored = self._collections[name].get(include=include)
+            stored = self._get_all(name, include)
             for cid, text, meta in zip(stored["ids"], stored["documents"], stored["metadatas"]):
                 meta = meta or {}
                 found.append(
@@ -230,6 +231,26 @@ class KnowledgeIndex:
                 rows.append(np.asarray(stored["embeddings"], dtype=np.float32))
         vectors = np.concatenate(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
         return found, vectors
+
+    def _get_all(self, name: str, include: list[str]) -> dict[str, list[Any]]:
+        """A whole collection, fetched in pages (one large get exceeds SQLite's limit on
+        query variables at about 30k chunks)."""
+        target = self._collections[name]
+        found: dict[str, list[Any]] = {
+            "ids": [],
+            "documents": [],
+            "metadatas": [],
+            "embeddings": [],
+        }
+        offset = 0
+        while True:
+            page = target.get(include=include, limit=GET_PAGE, offset=offset)
+            for key in found:
+                values = page.get(key)
+                found[key].extend([] if values is None else list(values))
+            offset += len(page["ids"])
+            if len(page["ids"]) < GET_PAGE:
+                return found
 
     def vector_search(
         self,

@@ -130,3 +130,56 @@ SEED_FACTS = [
 def test_seed_facts_are_findable(services: Any, question: str, lang: str, topic: str) -> None:
     hits = services.retriever.search(question, lang=lang, k=3)
     assert f"{lang}/{topic}" in [h.chunk.doc_id for h in hits], [h.chunk.chunk_id for h in hits]
+
+
+def test_language_vectors_are_the_exact_nearest_in_that_language(services: Any) -> None:
+    """The in-memory per-language ranking equals brute force over that language's chunks."""
+    import numpy as np
+
+    corpus = services.retriever.corpus()
+    chunks, vectors = services.index.chunks_with_vectors()
+    query = services.index.embedder.query("Miten asiakaspolku kartoitetaan?")
+    for lang in ("en", "fi", "et"):
+        rows = [i for i, c in enumerate(chunks) if c.lang == lang]
+        scores = vectors[rows] @ query
+        expected = [chunks[rows[i]].chunk_id for i in np.argsort(-scores)[:10]]
+        found = [corpus.chunks[i].chunk_id for i, _ in corpus.vectors.nearest(query, lang, 10)]
+        assert found == expected
+        assert all(
+            corpus.chunks[i].lang == lang for i, _ in corpus.vectors.nearest(query, lang, 40)
+        )
+
+
+def test_whole_collections_are_read_in_pages(
+    services: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chroma refuses one get of ~30k chunks (too many SQL variables); pages of any size
+    must give the same chunks and vectors as one read."""
+    import assistant.index as index_module
+
+    whole, whole_vectors = services.index.chunks_with_vectors()
+    monkeypatch.setattr(index_module, "GET_PAGE", 7)
+    paged, paged_vectors = services.index.chunks_with_vectors()
+    assert [c.chunk_id for c in paged] == [c.chunk_id for c in whole]
+    assert paged_vectors.shape == whole_vectors.shape
+    assert (paged_vectors == whole_vectors).all()
+    assert len(services.index.documents("kb")) == 72
+
+
+def test_a_write_in_this_process_is_searched_at_once(fresh_services: Any) -> None:
+    """Counts are asked of Chroma at most once a second, but a write here bumps the
+    generation, so the next search already sees the new document."""
+    from assistant.knowledge import Document
+
+    retriever = fresh_services.retriever
+    retriever.search("warm up", "en", 3)
+    doc = Document(
+        doc_id="user/zebra",
+        title="Zebra crossing study",
+        lang="en",
+        collection="user",
+        text="## Findings\nCustomers at the zebracrossingstore queue for twenty minutes.",
+    )
+    fresh_services.index.sync_documents([doc], "user")
+    hits = retriever.search("zebracrossingstore queue", "en", 3)
+    assert hits and hits[0].chunk.doc_id == "user/zebra"
