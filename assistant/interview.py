@@ -14,6 +14,7 @@ from assistant.i18n import t
 from assistant.interview_script import implied_by, is_command, read_slot, script, slot_named
 from assistant.knowledge import kb_source
 from assistant.matching import is_skip, match_industry
+from assistant.parse.syntax import without_surrogates
 from assistant.text import detect_language
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class Interviewer:
 
     def reply(self, text: str) -> Turn:
         state = self.state
+        text = without_surrogates(text)  # the answers must stay savable as UTF-8 JSON
         if state.phase == "done":
             return Turn(message=t("interview_done", state.lang), done=True)
         self._maybe_switch_language(text)

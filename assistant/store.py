@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from assistant.domain import JourneyMap, Lang
+from assistant.parse.syntax import encodable
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -77,6 +78,14 @@ class VersionInfo(BaseModel):
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _check_owner(owner: str) -> None:
@@ -218,6 +227,7 @@ class MapStore:
         note: str,
     ) -> SavedMap:
         _check_owner(owner)
+        journey = encodable(journey)  # unpaired surrogates as U+FFFD: UTF-8 cannot hold them
         if map_id is None:
             map_id, version = uuid.uuid4().hex, 1
         else:
@@ -245,6 +255,8 @@ class MapStore:
             text = json.dumps(data, ensure_ascii=False)
         except (TypeError, ValueError) as error:
             raise StoreError(f"session data is not JSON: {error}") from error
+        if _has_surrogates(text):  # a broken paste, kept as \ud800 escapes (UTF-8 cannot hold it)
+            text = json.dumps(data)
         if len(text.encode()) > MAX_SESSION_BYTES:
             raise StoreError(f"session is too large to save (limit {MAX_SESSION_BYTES:,} bytes)")
         with self._tx(write=True) as db:

@@ -21,7 +21,7 @@ from assistant.parse.lexicon import DEFAULT_TITLE
 from assistant.parse.markdown import read_markdown
 from assistant.parse.meta import Entry, Meta, persona, read_meta
 from assistant.parse.spreadsheet import read_csv, read_xlsx
-from assistant.parse.syntax import mask, unmask
+from assistant.parse.syntax import encodable, mask, unmask
 from assistant.text import detect_language
 
 __all__ = ["FORMATS", "MAX_BYTES", "Format", "MapParseError", "guess_format", "parse_map"]
@@ -54,8 +54,15 @@ def parse_map(
     """The JourneyMap in a file; the format is guessed from the filename or content if None.
 
     Everything read from a table is the person's own (provenance ``user``) unless a
-    suggestion mark (`` *``, `` **``) says otherwise; JSON keeps its provenance.
+    suggestion mark (`` *``, `` **``) says otherwise; JSON keeps its provenance. Unpaired
+    surrogates become U+FFFD, so that the map can always be saved and exported.
     """
+    return encodable(_parse(text_or_bytes, format, filename, default_lang))
+
+
+def _parse(
+    text_or_bytes: str | bytes, format: Format | None, filename: str | None, default_lang: Lang
+) -> JourneyMap:
     raw = text_or_bytes
     size = len(raw if isinstance(raw, bytes) else raw.encode("utf-8", errors="replace"))
     if size > MAX_BYTES:

@@ -18,6 +18,8 @@ from assistant.parse.errors import MapParseError, NoLanesError
 from assistant.parse.syntax import mask, unmask
 
 Where = Callable[[int, int | None], str]
+MAX_ROWS = 2000
+MAX_COLUMNS = 200
 _LEGEND = re.compile(r"^\*{1,2}\s")
 
 
@@ -34,6 +36,15 @@ class Parsed:
     stages: list[Stage]
     lang_votes: Counter[Lang] = field(default_factory=Counter)
     text: list[str] = field(default_factory=list)
+
+
+def check_size(rows: int, columns: int) -> None:
+    """Refuse a table over MAX_ROWS rows or MAX_COLUMNS columns, in every format."""
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise MapParseError(
+            f"The table is too large (over {MAX_ROWS} rows or {MAX_COLUMNS} columns); a "
+            "journey map has a few lanes and stages. Remove the extra rows and try again."
+        )
 
 
 def header_text(cell: str) -> str:

@@ -6,17 +6,21 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.parse import terms
-from assistant.parse.grid import Table
+from assistant.parse.grid import MAX_ROWS, Table, check_size
 from assistant.parse.meta import Entry
 from assistant.parse.syntax import mask
 
-_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+# No two quantifiers here may match the same characters one after the other (``\s*\s*``,
+# ``.*?\s*$``): on a long run of spaces that backtracks in quadratic or cubic time, and a
+# 5 MB upload would hang the server. Trimming is done in code instead.
+_DELIMITER = re.compile(r"^\s*(?:\|\s*)?:?-+:?\s*(?:\|\s*:?-+:?\s*)*(?:\|\s*)?$")
 _KEY_LINE = re.compile(
-    r"^\s*(?:[-*+•]\s+)?(?:\*\*|__)?(?P<key>[^:*|#][^:*|]{0,39}?)\s*(?:\*\*|__)?\s*:"
-    r"\s*(?:\*\*|__)?\s*(?P<value>.*?)\s*$"
+    r"^\s*(?:[-*+•]\s+)?(?:(?:\*\*|__)\s*)?(?P<key>[^\s:*|#][^:*|]{0,39}?)\s*(?:(?:\*\*|__)\s*)?:"
+    r"(?:\s*(?:\*\*|__))?(?P<value>.*)$"
 )
+_KEY_REACH = 120
 _BOLD = re.compile(r"^\*\*(.+)\*\*$")
-_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
+_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+)$")
 
 
 @dataclass
@@ -64,12 +68,15 @@ def _table_end(lines: list[str], start: int) -> int:
     end = start + 1
     while end < len(lines) and lines[end].strip() and _is_row(lines[end]):
         end += 1
+        if end - start > MAX_ROWS + 1:  # + 1: the delimiter row
+            check_size(end - start, 0)
     return end
 
 
 def _table(lines: list[str], start: int, end: int) -> Table:
     numbers = [n for n in range(start, end) if n == start or not _DELIMITER.match(lines[n])]
     rows = [split_row(lines[n]) for n in numbers]
+    check_size(len(rows), max(map(len, rows)))
 
     def where(row: int, col: int | None) -> str:
         line = f"line {numbers[row] + 1}" if row < len(numbers) else f"line {end}"
@@ -91,10 +98,23 @@ def split_row(line: str) -> list[str]:
 
 def _key_or_heading(doc: MarkdownDoc, line: str, number: int) -> None:
     heading = _HEADING.match(line)
-    text = heading.group("text") if heading else line
-    pair = _KEY_LINE.match(text)
+    text = _heading_text(heading.group("text")) if heading else line
+    pair = _key_line(text)
     known = pair is not None and terms.meta_key(pair.group("key")) is not None
-    if pair and known and pair.group("value"):
-        doc.entries.append(Entry(pair.group("key"), pair.group("value"), f"line {number}"))
+    value = pair.group("value").strip() if pair else ""
+    if pair and known and value:
+        doc.entries.append(Entry(pair.group("key"), value, f"line {number}"))
     elif heading and doc.heading is None:
-        doc.heading = heading.group("text")
+        doc.heading = text
+
+
+def _key_line(text: str) -> re.Match[str] | None:
+    """``key: value`` with its colon near the start (a key is at most 40 characters); looking
+    no further keeps a long line without a key cheap."""
+    text = text.lstrip()
+    return _KEY_LINE.match(text) if ":" in text[:_KEY_REACH] else None
+
+
+def _heading_text(text: str) -> str:
+    """A heading without its closing hashes: ``Title ##`` -> ``Title`` (never empty)."""
+    return text.rstrip().rstrip("#").rstrip() or text[:1]

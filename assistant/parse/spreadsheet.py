@@ -11,13 +11,12 @@ from typing import Any
 
 from assistant.parse import terms
 from assistant.parse.errors import MapParseError
-from assistant.parse.grid import Table, Where
+from assistant.parse.grid import MAX_COLUMNS, MAX_ROWS, Table, Where, check_size
 from assistant.parse.lexicon import MAP_SHEETS, PERSONA_SHEETS
 from assistant.parse.meta import Entry
 from assistant.parse.syntax import unneutralise
 
-MAX_ROWS = 2000
-MAX_COLUMNS = 200
+__all__ = ["MAX_COLUMNS", "MAX_ROWS", "read_csv", "read_xlsx", "sniff_delimiter"]
 _DELIMITERS = (",", ";", "\t")
 
 
@@ -29,7 +28,7 @@ def read_csv(text: str) -> tuple[Table, list[Entry]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
         for row in reader:
             rows.append([unneutralise(cell) for cell in row])
-            _check_size(len(rows), len(row))
+            check_size(len(rows), len(row))
     except csv.Error as exc:
         raise MapParseError(
             f"row {len(rows) + 1}: the CSV is broken ({exc}). Save it again from your "
@@ -87,7 +86,7 @@ def read_xlsx(data: bytes) -> tuple[Table, list[Entry]]:
 def _sheet_rows(sheet: Any) -> list[list[str]]:
     rows: list[list[str]] = []
     for values in sheet.iter_rows(values_only=True):
-        _check_size(len(rows) + 1, len(values))
+        check_size(len(rows) + 1, len(values))
         rows.append([_cell_text(v) for v in values])
     return rows
 
@@ -113,14 +112,6 @@ def _cell_namer(title: str) -> Where:
         return f"sheet '{title}', cell {get_column_letter(col + 1)}{row + 1}"
 
     return where
-
-
-def _check_size(rows: int, columns: int) -> None:
-    if rows > MAX_ROWS or columns > MAX_COLUMNS:
-        raise MapParseError(
-            f"The table is too large (over {MAX_ROWS} rows or {MAX_COLUMNS} columns); a "
-            "journey map has a few lanes and stages. Remove the extra rows and try again."
-        )
 
 
 def _is_meta_row(row: Iterable[str]) -> bool:

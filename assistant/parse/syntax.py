@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from assistant.domain import ProvenanceKind
+from pydantic_core import PydanticSerializationError
+
+from assistant.domain import JourneyMap, ProvenanceKind
 
 ESCAPABLE = "\\|;()*<-•"
 _MASK_BASE = 0xF0000  # Supplementary Private Use Area-A: never in real text
@@ -26,9 +28,10 @@ _ESCAPE_SEQ = re.compile(r"\\([" + re.escape(ESCAPABLE) + r"])")
 _MASK_CHARS = re.compile("[" + "".join(_UNMASKED) + "]")
 
 SUGGESTION_MARKS: dict[ProvenanceKind, str] = {"pattern": "*", "llm": "**"}
-_MARK = re.compile(r"\s+(\*\*?)$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BULLET = re.compile(r"^[-*•]\s+")
+# Every line break str.splitlines() knows: a cell must stay on its line of the table.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,10 +42,11 @@ def escape(text: str, *, markdown: bool, value: bool = False) -> str:
     """``text`` with the characters the importer would read as syntax backslash-escaped.
 
     Always ``\\`` and ``;``, unbalanced parentheses, ``<br``, a leading bullet; in Markdown
-    also ``|`` and ``*`` (elsewhere only a trailing ``*``, which would read as a mark).
+    also ``|``, ``*`` and every ``<``, so that no HTML tag survives a Markdown renderer
+    (elsewhere only a trailing ``*``, which would read as a mark).
     ``value``: escape every parenthesis (values inside a ``(owner: ...)`` annotation).
     """
-    text = re.sub(r"[\r\n]+", " ", text).strip()
+    text = _LINE_BREAKS.sub(" ", text).strip()
     unmatched = _unmatched_parens(text)
     last = len(text) - 1
     out = []
@@ -52,7 +56,7 @@ def escape(text: str, *, markdown: bool, value: bool = False) -> str:
             or (markdown and ch in "|*")
             or (ch == "*" and i == last)
             or (ch in "()" and (value or i in unmatched))
-            or (ch == "<" and text[i + 1 : i + 3].lower() == "br")
+            or (ch == "<" and (markdown or text[i + 1 : i + 3].lower() == "br"))
         ):
             out.append("\\" + ch)
         else:
@@ -99,6 +103,34 @@ def unneutralise(cell: str) -> str:
     return cell
 
 
+# --- text that can be written ---------------------------------------------------------
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with unpaired surrogates (a JSON escape such as ``\\ud800``, or a browser's
+    broken paste) replaced by U+FFFD: UTF-8 cannot encode them, so nothing could be saved."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def encodable(journey: JourneyMap) -> JourneyMap:
+    """The map itself when it can be written as UTF-8, else a copy without surrogates."""
+    try:
+        journey.model_dump_json()
+    except PydanticSerializationError:
+        return JourneyMap.model_validate(_scrub(journey.model_dump()))
+    return journey
+
+
+def _scrub(value: object) -> object:
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value
+
+
 # --- import ---------------------------------------------------------------------------
 
 
@@ -128,12 +160,15 @@ def split_items(masked: str) -> list[str]:
 
 
 def take_mark(masked: str) -> tuple[str, ProvenanceKind]:
-    """Strip a trailing suggestion mark: (item, 'pattern' | 'llm' | 'user')."""
-    found = _MARK.search(masked)
-    if not found:
+    """Strip a trailing suggestion mark (`` *`` or `` **`` after a space): (item, 'pattern' |
+    'llm' | 'user'). Done without a regex: ``\\s+\\*$`` backtracks quadratically on spaces."""
+    text = masked.removesuffix("\n")
+    stars = len(text) - len(text.rstrip("*"))
+    head = text[: len(text) - stars]
+    if stars not in (1, 2) or not head[-1:].isspace():
         return masked, "user"
-    kind: ProvenanceKind = "llm" if found.group(1) == "**" else "pattern"
-    return masked[: found.start()].rstrip(), kind
+    kind: ProvenanceKind = "llm" if stars == 2 else "pattern"
+    return head.rstrip(), kind
 
 
 def strip_bullet(masked: str) -> str:
@@ -153,7 +188,7 @@ def split_annotation(masked: str, keys: Mapping[str, str]) -> tuple[str, dict[st
     if inner is not None:
         head, body = masked[: inner[0]], masked[inner[0] + 1 : inner[1]]
     else:
-        dash = re.search(rf"\s+[—–-]\s+(?=(?:{labels})\s*:)", masked, re.IGNORECASE)
+        dash = re.search(rf"(?<!\s)\s+[—–-]\s+(?=(?:{labels})\s*:)", masked, re.IGNORECASE)
         if not dash:
             return masked, {}
         head, body = masked[: dash.start()], masked[dash.end() :]
@@ -179,7 +214,8 @@ def _paren_annotation(masked: str) -> tuple[int, int] | None:
 def _annotation_fields(body: str, labels: str, keys: Mapping[str, str]) -> dict[str, str]:
     if not re.match(rf"\s*(?:{labels})\s*:", body, re.IGNORECASE):
         return {}
-    parts = re.split(rf"\s*[;,]\s*(?=(?:{labels})\s*:)", body.strip(), flags=re.IGNORECASE)
+    separator = rf"(?<!\s)\s*[;,]\s*(?=(?:{labels})\s*:)"  # (?<!\s): linear on long spaces
+    parts = re.split(separator, body.strip(), flags=re.IGNORECASE)
     fields: dict[str, str] = {}
     for part in parts:
         label, _, value = part.partition(":")
@@ -195,7 +231,7 @@ def split_kind_tag(masked: str, tags: Mapping[str, str]) -> tuple[str, str | Non
     ``tags`` maps lower-case tag words to touchpoint kinds; kind is None without a tag.
     """
     words = "|".join(re.escape(t) for t in sorted(tags, key=len, reverse=True))
-    found = re.search(rf"\s*\(\s*({words})\s*\)(?:\s*:\s*|\s*$)", masked, re.IGNORECASE)
+    found = re.search(rf"(?<!\s)\s*\(\s*({words})\s*\)(?:\s*:\s*|\s*$)", masked, re.IGNORECASE)
     if not words or not found:
         return masked, None, ""
     channel, description = masked[: found.start()].strip(), masked[found.end() :].strip()

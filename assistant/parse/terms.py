@@ -17,6 +17,7 @@ from assistant.matching import find_channel, mentions
 from assistant.parse.lexicon import ANNOTATION_KEYS, KIND_TAGS, PERSONA_KEYS, Words
 
 Langs = frozenset[Lang]
+EMOTION_REACH = 1000
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,11 @@ def guess_kind(channel: str) -> TouchpointKind:
 
 
 def emotion_from_words(text: str) -> int | None:
-    """The score whose words (or emoji) the text names best; None when none matches."""
+    """The score whose words (or emoji) the text names best; None when none matches.
+
+    Only the start of a long text is read: a label is a few words, and each of the ~90
+    emotion terms scans the whole text."""
+    text = text[:EMOTION_REACH]
     best: tuple[int, int] | None = None
     for score, terms in vocabulary().emotions.items():
         for term in terms.all():

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.domain import JourneyMap
+from assistant.parse.syntax import encodable
 from assistant.render.csv_export import render_csv
 from assistant.render.html import render_html
 from assistant.render.json_export import render_json
@@ -60,6 +61,7 @@ def render(journey: JourneyMap, fmt: str) -> tuple[bytes, str, str]:
     if fmt not in _RENDERERS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     renderer, extension, mime = _RENDERERS[fmt]
+    journey = encodable(journey)  # a lone surrogate (say, from a JSON escape) cannot be written
     content = renderer(journey)
     if isinstance(content, str):
         # A BOM lets Excel open UTF-8 CSV with ä, ö and õ intact; the importer strips it.

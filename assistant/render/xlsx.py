@@ -7,6 +7,7 @@ formula is quote-prefixed as in the CSV export. Suggestion cells get a fill of t
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from assistant.domain import JourneyMap
@@ -16,6 +17,8 @@ from assistant.render.common import LEGEND, has_suggestions, lane_rows, meta_pai
 from assistant.render.csv_export import sheet_rows
 
 LANE_WIDTH, STAGE_WIDTH = 24, 34
+# What XML 1.0 cannot hold: C0 controls but tab, newline and CR, surrogates, U+FFFE, U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 HEADER_FILL, SUGGESTION_FILL = "D9E2F3", "FFF2CC"
 
 
@@ -35,11 +38,10 @@ def render_xlsx(journey: JourneyMap) -> bytes:
 
 
 def _write(sheet: Any, row: int, col: int, text: str) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment
 
     cell = sheet.cell(row=row, column=col)
-    cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.value = neutralise(NOT_XML.sub("", text))
     cell.data_type = "s"
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
