@@ -12,6 +12,7 @@ from typing import Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from assistant.http_guards import SameOriginWrites
 from assistant.settings import Settings
@@ -32,6 +33,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = MapStore.for_settings(settings)
     app = create_api(services)
     app.add_middleware(SameOriginWrites, allowed_origins=settings.allowed_origin_list)
+    # Present, this switches off Gradio's own CORS handling, which on a server reached by a
+    # name other than localhost lets any site read the page's routes with the person's cookie.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origin_list,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+    )
     auth = settings.auth_pair()
     if auth:
         _require_basic_auth(app, auth)

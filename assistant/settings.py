@@ -95,8 +95,8 @@ class Settings(BaseSettings):
     )
     allowed_origins: str = Field(
         default="",
-        description="Comma-separated origins (https://host) allowed to send cookie-carrying "
-        "writes besides the server's own address, e.g. the public address behind a proxy.",
+        description="Comma-separated origins (https://host) whose pages may write to Polku "
+        "besides its own address, e.g. the public address behind a proxy that rewrites Host.",
     )
     api_max_active: int = Field(default=4, ge=1, description="REST requests run at once.")
     api_max_waiting: int = Field(

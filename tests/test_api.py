@@ -23,6 +23,8 @@ from assistant.services import Services
 from tests.fakes import ScriptedModel
 from tests.maps import good_map
 
+pytestmark = pytest.mark.security
+
 JSON = "application/json"
 TABLE = "| | Awareness | Purchase |\n|---|---|---|\n| Actions | Sees an ad | Pays |\n"
 CSV = "Lane,Awareness,Consideration,Purchase\nActions,Sees an ad,Compares,Pays\n"

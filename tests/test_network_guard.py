@@ -4,6 +4,8 @@ import socket
 
 import pytest
 
+pytestmark = pytest.mark.security
+
 
 def test_outside_connection_is_refused() -> None:
     with (

