@@ -13,6 +13,7 @@ from assistant.critique import CritiqueReport, critique_map
 from assistant.domain import Answer, InterviewAnswers, JourneyMap, Lang
 from assistant.drafting import draft_map
 from assistant.events import AnswerReady, Event, Notice
+from assistant.guard import is_injection
 from assistant.i18n import t
 from assistant.index import IndexReport, KnowledgeIndex, Progress
 from assistant.knowledge import Document
@@ -104,7 +105,8 @@ class Services:
             return []
         query = " ".join([answers.business, *answers.pain_points, *answers.persona.goals])
         hits = self.retriever.search(query or "customer", lang=answers.language, k=k * 3)
-        return [h for h in hits if h.chunk.doc_id.startswith("user/")][:k]
+        own = [h for h in hits if h.chunk.doc_id.startswith("user/")]
+        return [h for h in own if not is_injection(h.chunk.text)][:k]  # never to the model
 
     def draft(self, answers: InterviewAnswers) -> tuple[JourneyMap, list[Notice], TokenUsage]:
         """The offline draft, tailored by the model when there is one (offline on failure)."""

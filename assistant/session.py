@@ -83,6 +83,7 @@ class Session:
     def set_language(self, lang: Lang) -> None:
         self.state.lang, self.state.lang_fixed = lang, True
         self.state.interview.lang, self.state.interview.lang_fixed = lang, True
+        self.state.interview.answers.language = lang
         self.save()
 
     def _interviewer(self) -> Interviewer:
@@ -104,12 +105,20 @@ class Session:
         if not self.state.lang_fixed:
             self.state.lang = detect_language(text, self.state.lang)
         if looks_like_table(text):
-            yield from self.import_map(text, "md")
+            events = self.import_map(text, "md")
         elif looks_like_question(text) or self.state.interview.phase == "done":
-            yield from self._answer(text)
+            events = self._answer(text)
         else:
-            yield from self._interview(text)
+            events = self._interview(text)
+        yield from self._keeping_notices(events)
         self.save()
+
+    def _keeping_notices(self, events: Iterator[Event]) -> Iterator[Event]:
+        """Notices (a model fell back, a file was refused) stay in the saved conversation."""
+        for event in events:
+            if isinstance(event, Notice):
+                self.state.messages.append(ChatLine(role="assistant", content=f"⚠️ {event.message}"))
+            yield event
 
     def _say(self, text: str) -> Iterator[Event]:
         self.state.messages.append(ChatLine(role="assistant", content=text))
@@ -129,9 +138,12 @@ class Session:
         self.state.messages.append(ChatLine(role="assistant", content=shown))
 
     def _interview(self, text: str) -> Iterator[Event]:
-        interviewer = self._interviewer()
-        turn = interviewer.reply(text)
+        understanding = self.services.understanding()
+        turn = Interviewer(self.state.interview, understanding=understanding).reply(text)
         self.state.lang = self.state.interview.lang
+        if understanding is not None and understanding.failures:
+            reason = understanding.failures[-1]
+            yield Notice(level="warning", message=t("llm_fallback", self.state.lang, reason=reason))
         yield from self._say(turn.message)
         if turn.done:
             yield from self.draft()

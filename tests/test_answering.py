@@ -14,6 +14,8 @@ from assistant.llm.base import LLMError
 from assistant.services import Services
 from tests.fakes import ScriptedModel, gullible
 
+pytestmark = pytest.mark.security
+
 QUESTION = "What is a customer journey map?"
 
 

@@ -15,6 +15,8 @@ from tests.fakes import competent
 from tests.maps import good_map
 from tests.openai_server import OpenAIServer, Reply, openai_server_fixture  # noqa: F401
 
+pytestmark = pytest.mark.security
+
 ANSWERS = {
     "language": "en",
     "business": "A bakery in Tartu",

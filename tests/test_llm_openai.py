@@ -16,6 +16,8 @@ from assistant.llm.openai_chat import OpenAIChat
 from assistant.settings import Settings
 from tests.openai_server import OpenAIServer, Reply, openai_server_fixture, settings_for  # noqa: F401
 
+pytestmark = pytest.mark.security
+
 KEY = "sk-test-VERY-SECRET-0123456789"
 MESSAGES = [
     Message(role="system", content="You map customer journeys."),
