@@ -1,0 +1,83 @@
+"""The offline engine in-process: ask, draft, critique, import of a 50-stage map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench.common import percentiles, timed
+from bench.tokens import QUESTIONS
+
+
+def sample_answers(lang: str, business: str) -> Any:
+    from assistant.domain import InterviewAnswers
+
+    return InterviewAnswers.model_validate(
+        {
+            "language": lang,
+            "business": business,
+            "channels": ["Instagram", "website", "store"],
+            "pain_points": ["long checkout queues", "slow delivery"],
+            "persona": {"who": "Anna, 30", "goals": ["save time"]},
+            "evidence": ["interviews"],
+            "owner": "CX lead",
+            "review_cadence": "quarterly",
+        }
+    )
+
+
+def fifty_stage_map() -> str:
+    stages = [f"Stage {n}" for n in range(1, 51)]
+    rows = ["| | " + " | ".join(stages) + " |", "|---" * 51 + "|"]
+    for lane, cell in (
+        ("Actions", "Walks in; asks"),
+        ("Touchpoints", "Store (offline)"),
+        ("Emotion", "+1"),
+        ("Pain points", "Long queue"),
+        ("Opportunities", "Self-checkout (owner: Store; metric: queue time)"),
+    ):
+        rows.append(f"| {lane} | " + " | ".join([cell] * 50) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def bench_engine(repeat: int) -> dict[str, Any]:
+    """The offline engine in-process: draft, critique, import of a 50-stage map."""
+    from assistant.critique import critique_map
+    from assistant.drafting import draft_map
+    from assistant.parse import parse_map
+
+    cases = [
+        sample_answers("en", "A fashion store with a web shop"),
+        sample_answers("fi", "Hotelli Tampereella"),
+        sample_answers("et", "Tarkvara ettevõtetele"),
+    ]
+    drafted = [draft_map(a) for a in cases]  # warm caches (catalogs, knowledge documents)
+    critique_map(drafted[0])
+    drafts: list[float] = []
+    critiques: list[float] = []
+    for answers, journey in zip(cases, drafted):
+        drafts += timed(lambda a=answers: draft_map(a), repeat)
+        critiques += timed(lambda j=journey: critique_map(j), repeat)
+    big = fifty_stage_map()
+    parse_map(big, "md")
+    imports = timed(lambda: parse_map(big, "md"), repeat)
+    return {
+        "draft": percentiles(drafts),
+        "critique": percentiles(critiques),
+        "import_50_stages": percentiles(imports),
+    }
+
+
+def bench_retrieval(data_dir: Path, repeat: int) -> dict[str, Any]:
+    from assistant.services import Services
+    from assistant.settings import Settings
+
+    services = Services(Settings(data_dir=data_dir))
+    services.retriever.search("warm up", k=5)
+    samples: list[float] = []
+    for question, lang in QUESTIONS:
+        samples += timed(lambda q=question, la=lang: services.retriever.search(q, la, 5), repeat)
+    answers: list[float] = []
+    for question, lang in QUESTIONS:
+        answers += timed(lambda q=question, la=lang: services.ask(q, lang=la), repeat)
+    return {"hybrid_search": percentiles(samples), "offline_ask": percentiles(answers)}

