@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     llm_retry_backoff_s: float = Field(
         default=1.0, ge=0, description="First retry delay; doubles each retry."
     )
+    llm_cooldown_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="After the model server proved unreachable (down, timing out, 5xx, 429), "
+        "answer offline at once for this long before trying it again; 0 turns this off.",
+    )
     llm_structured_attempts: int = Field(
         default=2, ge=1, le=5, description="Tries for a valid structured reply before falling back."
     )

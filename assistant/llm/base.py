@@ -25,11 +25,16 @@ class Message(BaseModel):
 
 
 class LLMError(RuntimeError):
-    """A model call failed for good (after retries). ``reason`` is safe to show."""
+    """A model call failed for good (after retries). ``reason`` is safe to show.
 
-    def __init__(self, reason: str) -> None:
+    ``unreachable`` marks failures that say the server is down or overloaded (no connection,
+    timeouts, 5xx, 429), as opposed to one request it rejected.
+    """
+
+    def __init__(self, reason: str, *, unreachable: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.unreachable = unreachable
 
 
 class ChatModel(ABC):

@@ -13,9 +13,11 @@ def chat_model(settings: Settings) -> ChatModel | None:
 
         return LocalGGUF(settings)
     if settings.llm_base_url or settings.llm_api_key:
+        from assistant.llm.cooldown import Cooldown
         from assistant.llm.openai_chat import OpenAIChat
 
-        return OpenAIChat(settings)
+        model = OpenAIChat(settings)
+        return Cooldown(model, settings.llm_cooldown_s) if settings.llm_cooldown_s else model
     return None
 
 

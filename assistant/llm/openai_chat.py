@@ -43,6 +43,14 @@ def _times(count: int) -> str:
     return {1: "once", 2: "twice", 3: "three times"}.get(count, f"{count} times")
 
 
+def _unreachable(failure: _Failure) -> bool:
+    """Down, stalled or overloaded (worth a pause before the next call), not one bad request."""
+    kind, _, detail = failure.key.partition(" ")
+    if kind == "status":
+        return int(detail) >= 500 or int(detail) == 429
+    return kind in ("connect", "timeout", "total")
+
+
 def _retry_after(exc: openai.APIStatusError) -> float | None:
     try:
         return min(float(exc.response.headers.get("retry-after", "")), _MAX_RETRY_AFTER_S)
@@ -106,7 +114,8 @@ class OpenAIChat(ChatModel):
                 failure = self._classify(exc, deadline)
                 logger.debug("model call failed: %s (%s)", failure.key, type(exc).__name__)
                 if shown:
-                    raise LLMError(self._broken_reason(failure)) from None
+                    unreachable = _unreachable(failure)
+                    raise LLMError(self._broken_reason(failure), unreachable=unreachable) from None
                 failures.append(failure)
             self._wait_or_give_up(failures, deadline)
 
@@ -115,7 +124,7 @@ class OpenAIChat(ChatModel):
     ) -> Iterator[str]:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise LLMError(self._total_reason())
+            raise LLMError(self._total_reason(), unreachable=True)
         options: dict[str, Any] = {"max_tokens": max_tokens, "timeout": self._timeout(remaining)}
         if json_mode:
             options["response_format"] = {"type": "json_object"}
@@ -128,7 +137,7 @@ class OpenAIChat(ChatModel):
                 if isinstance(chunk.content, str) and chunk.content:
                     yield chunk.content
                 if time.monotonic() > deadline:
-                    raise LLMError(self._total_reason())
+                    raise LLMError(self._total_reason(), unreachable=True)
         finally:
             if isinstance(chunks, Generator):
                 chunks.close()  # closes the HTTP response at once
@@ -156,7 +165,7 @@ class OpenAIChat(ChatModel):
         out_of_time = time.monotonic() + wait >= deadline
         if not last.retry or tries > self.settings.llm_max_retries or out_of_time:
             repeats = sum(1 for f in failures if f.key == last.key)
-            raise LLMError(self._reason(last, repeats))
+            raise LLMError(self._reason(last, repeats), unreachable=_unreachable(last))
         time.sleep(wait)
 
     def _reason(self, failure: _Failure, repeats: int) -> str:
