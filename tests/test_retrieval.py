@@ -183,3 +183,14 @@ def test_a_write_in_this_process_is_searched_at_once(fresh_services: Any) -> Non
     fresh_services.index.sync_documents([doc], "user")
     hits = retriever.search("zebracrossingstore queue", "en", 3)
     assert hits and hits[0].chunk.doc_id == "user/zebra"
+
+
+def test_embedding_process_keeps_blas_to_one_thread() -> None:
+    """Two thread pools on two cores made query embeddings 10x slower at p95 (bench/)."""
+    from threadpoolctl import threadpool_info
+
+    from assistant.embeddings import Embedder
+
+    Embedder().query("warm the model")
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
