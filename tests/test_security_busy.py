@@ -150,13 +150,13 @@ class Slow:
     ("wait_s", "served"),
     [
         (0.1, 1),  # the waiting request gives up before the slot frees: only the first runs
-        (2.0, 2),  # it gets the slot: the first and the waiting one run, one after the other
+        (4.0, 2),  # it gets the slot: the first and the waiting one run, one after the other
     ],
 )
 def test_busy_limit_bounds_running_and_waiting(wait_s: float, served: int) -> None:
     from assistant.http_guards import BusyLimit
 
-    slow = Slow(0.4)
+    slow = Slow(1.5)  # long enough that a burst slowed by a busy machine still overlaps
     limit = BusyLimit(slow, max_active=1, max_waiting=1, wait_s=wait_s)
     with serving(limit) as base:
         answers = burst(6, lambda http, _: http.get("/api/work"), base)
