@@ -30,6 +30,7 @@ def main() -> None:
     from bench.adapters import bench_slack, bench_ui
     from bench.engine import bench_engine, bench_retrieval, sample_answers
     from bench.ingest import bench_ingest
+    from bench.relevance import bench_relevance
     from bench.rest import bench_rest
     from bench.scale import bench_scale
     from bench.startup import bench_startup
@@ -49,6 +50,7 @@ def main() -> None:
             },
             "ingest": bench_ingest(data_dir),
             "retrieval": bench_retrieval(data_dir, repeat),
+            "relevance": bench_relevance(data_dir),
             "engine": bench_engine(repeat),
             "startup": bench_startup(data_dir, 3 if args.quick else 5),
             "rest": bench_rest(data_dir, repeat),

@@ -76,6 +76,19 @@ def _scale_table(scale: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _relevance_table(relevance: dict[str, Any]) -> list[str]:
+    rows = [
+        f"Judged by the evaluation's labels ({relevance['queries']} queries, built-in "
+        "knowledge base, documents ranked):",
+        "",
+        "| system | recall@5 | nDCG@10 |",
+        "|---|---|---|",
+    ]
+    for name, found in relevance["systems"].items():
+        rows.append(f"| {name} | {found['recall@5']} | {found['ndcg@10']} |")
+    return rows
+
+
 def markdown(results: dict[str, Any]) -> str:
     ingest, startup, rest, llm = (
         results["ingest"],
@@ -93,6 +106,8 @@ def markdown(results: dict[str, Any]) -> str:
         )
     if results.get("scale"):
         lines += ["", "### Retrieval at scale", "", *_scale_table(results["scale"])]
+    if results.get("relevance"):
+        lines += ["", *_relevance_table(results["relevance"])]
     concurrent = rest["concurrent"]
     imports = startup["imports_ask"]
     slowest = ", ".join(f"{name} {ms:.0f}" for name, ms in imports["slowest_ms"].items())
