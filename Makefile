@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(VENV)/bin/polku serve
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check assistant tests eval bench
+	$(VENV)/bin/ruff check assistant tests eval bench tools
 	$(VENV)/bin/mypy
 
 # Browser tests drive Debian's chromium; install it when missing (needs root or sudo).
