@@ -329,6 +329,14 @@ HUGE: dict[str, tuple[Build, str]] = {  # name: (input, the refusal expected, ""
         lambda: (json.dumps({"title": "x" * (MAX_BYTES - 50), "stages": []}), None, None),
         "",
     ),
+    "10k stages, json": (
+        lambda: (
+            json.dumps({"title": "x", "stages": [{"name": f"S{n}"} for n in range(COLUMNS)]}),
+            None,
+            None,
+        ),
+        "Polku reads at most 200",
+    ),
     "JSON nested deeply": (
         lambda: ('{"title": "x", "stages": ' + "[" * ROWS + "]" * ROWS + "}", None, None),
         "nested too deeply",

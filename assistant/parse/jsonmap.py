@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from assistant.domain import JourneyMap
 from assistant.parse.errors import MapParseError
+from assistant.parse.grid import MAX_COLUMNS
 
 _SHOWN_ERRORS = 5
 
@@ -26,6 +27,12 @@ def read_json(text: str) -> JourneyMap:
         raise MapParseError(
             "This JSON is not a Polku journey map: expected an object with 'title' and "
             "'stages' (see `polku schema JourneyMap`)."
+        )
+    stages = data.get("stages")
+    if isinstance(stages, list) and len(stages) > MAX_COLUMNS:
+        raise MapParseError(
+            f"This map has {len(stages)} stages; Polku reads at most {MAX_COLUMNS}, as in a "
+            "table. Split the journey into several maps."
         )
     try:
         return JourneyMap.model_validate(data)
