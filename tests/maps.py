@@ -10,6 +10,7 @@ from assistant.domain import (
     JourneyMap,
     Opportunity,
     Persona,
+    Provenance,
     Source,
     Stage,
     Stakeholder,
@@ -74,4 +75,47 @@ def good_b2b_map() -> JourneyMap:
             "business": "A SaaS platform for logistics firms",
             "stakeholders": [Stakeholder(role="CFO"), Stakeholder(role="IT manager")],
         }
+    )
+
+
+def map_with_text_everywhere(text: str) -> JourneyMap:
+    """A map with ``text`` in every kind of cell and field an export or the page shows."""
+    pattern = Provenance(kind="pattern")
+    stage = Stage(
+        name=text,
+        customer_goal=Item(text=text),
+        actions=[Item(text=text), Item(text=text, provenance=pattern)],
+        touchpoints=[Touchpoint(channel=text, kind="online", description=text, owner=text)],
+        thoughts=[Item(text=text)],
+        emotion=Emotion(score=-1, label=text, provenance=pattern),
+        pain_points=[Item(text=text)],
+        opportunities=[Opportunity(text=text, owner=text, metric=text, addresses=text)],
+        frontstage=[Item(text=text)],
+        backstage=[Item(text=text)],
+        support_processes=[Item(text=text)],
+        physical_evidence=[Item(text=text)],
+        extra_lanes={f"Notes {text}": [Item(text=text)]},
+    )
+    return JourneyMap(
+        title=text,
+        business=text,
+        scenario=text,
+        owner=text,
+        review_cadence=text,
+        evidence=[Source(doc_id="user/a", title=text)],
+        persona=Persona(
+            name=text,
+            segment=text,
+            b2b_role=text,
+            demographics=text,
+            goals=[text],
+            needs=[text],
+            motivations=[text],
+            frustrations=[text],
+            preferred_channels=[text],
+            quote=text,
+            evidence=[Source(doc_id="user/b", title=text)],
+            provenance=pattern,
+        ),
+        stages=[stage, stage.model_copy(update={"name": "Second"})],
     )

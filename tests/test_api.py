@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +10,6 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from assistant import __version__
@@ -22,6 +20,7 @@ from assistant.render import FORMATS
 from assistant.services import Services
 from tests.fakes import ScriptedModel
 from tests.maps import good_map
+from tests.uvicorn_server import serving
 
 pytestmark = pytest.mark.security
 
@@ -42,25 +41,15 @@ MEDIA = {
 @contextlib.contextmanager
 def _serve(app: FastAPI) -> Iterator[httpx.Client]:
     """A client of ``app`` served by uvicorn in a background thread on a free port."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60, trust_env=False) as http:
-            while http.get("/api/health").status_code != 200:  # answers before any test runs
-                assert time.monotonic() < deadline, "uvicorn does not answer"
-                time.sleep(0.02)
-            yield http
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-    assert not thread.is_alive()
+    with (
+        serving(app) as base,
+        httpx.Client(base_url=base, timeout=60, trust_env=False) as http,
+    ):
+        deadline = time.monotonic() + 30
+        while http.get("/api/health").status_code != 200:  # answers before any test runs
+            assert time.monotonic() < deadline, "uvicorn does not answer"
+            time.sleep(0.02)
+        yield http
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,9 @@ from assistant.domain import (
     Item,
     JourneyMap,
     Lang,
-    Opportunity,
     Persona,
     Provenance,
-    Source,
     Stage,
-    Touchpoint,
 )
 from assistant.parse.syntax import neutralise, unneutralise
 from assistant.render import (
@@ -31,50 +28,9 @@ from assistant.render import (
     render_mermaid,
     render_xlsx,
 )
-from tests.maps import good_map
+from tests.maps import good_map, map_with_text_everywhere
 
 PATTERN = Provenance(kind="pattern")
-
-
-def _everywhere(text: str) -> JourneyMap:
-    """A map with ``text`` in every kind of cell and field."""
-    stage = Stage(
-        name=text,
-        customer_goal=Item(text=text),
-        actions=[Item(text=text), Item(text="Reads reviews", provenance=PATTERN)],
-        touchpoints=[Touchpoint(channel=text, kind="offline", description=text, owner=text)],
-        thoughts=[Item(text=text)],
-        emotion=Emotion(score=-2, label=text),
-        pain_points=[Item(text=text)],
-        opportunities=[Opportunity(text=text, owner=text, metric=text, addresses=text)],
-        frontstage=[Item(text=text)],
-        backstage=[Item(text=text)],
-        support_processes=[Item(text=text)],
-        physical_evidence=[Item(text=text)],
-        extra_lanes={text: [Item(text=text)]},
-    )
-    return JourneyMap(
-        title=text,
-        business=text,
-        scenario=text,
-        owner=text,
-        review_cadence=text,
-        evidence=[Source(doc_id="user/x", title=text)],
-        persona=Persona(
-            name=text,
-            segment=text,
-            b2b_role=text,
-            demographics=text,
-            goals=[text],
-            needs=[text],
-            motivations=[text],
-            frustrations=[text],
-            preferred_channels=[text],
-            quote=text,
-            evidence=[Source(doc_id="user/y", title=text)],
-        ),
-        stages=[stage, stage.model_copy(update={"name": "Second"})],
-    )
 
 
 # --- formula neutralising -----------------------------------------------------------
@@ -175,7 +131,7 @@ INJECTIONS = [
 
 @pytest.mark.parametrize("payload", INJECTIONS)
 def test_html_escapes_every_kind_of_cell(payload: str) -> None:
-    page = render_html(_everywhere(payload))
+    page = render_html(map_with_text_everywhere(payload))
     assert "<script" not in page
     assert "<img" not in page
     assert "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
@@ -217,7 +173,7 @@ def test_html_sets_suggestions_apart_with_a_legend() -> None:
 
 
 def test_html_persona_card_puts_goals_and_motivations_before_demographics() -> None:
-    page = render_html(_everywhere("x").model_copy(update={"language": "en"}))
+    page = render_html(map_with_text_everywhere("x").model_copy(update={"language": "en"}))
     card = page[page.index('class="persona') :]
     positions = [card.index(f"<dt>{label}</dt>") for label in ("Goals", "Motivations")]
     assert max(positions) < card.index("<dt>Demographics</dt>")
@@ -243,7 +199,7 @@ def test_markdown_marks_suggestions_and_adds_a_legend() -> None:
 
 
 def test_markdown_persona_card_comes_first_with_goals_before_demographics() -> None:
-    text = render_markdown(_everywhere("x"))
+    text = render_markdown(map_with_text_everywhere("x"))
     assert text.index("**Persona:** x") < text.index("- **Title:**") < text.index("| --- |")
     assert (
         text.index("- **Goals:**")

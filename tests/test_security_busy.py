@@ -9,7 +9,6 @@ holds its slot long enough for a burst to pile up behind it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import shutil
 import threading
@@ -22,11 +21,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from assistant.settings import Settings
 from tests.openai_server import OpenAIServer, Reply
 from tests.ui_server import RunningServer
+from tests.uvicorn_server import serving
 
 pytestmark = pytest.mark.security
 
@@ -105,23 +104,6 @@ def test_a_rest_burst_gets_quick_503s_and_the_server_recovers(busy: RunningServe
     with httpx.Client(base_url=busy.url, timeout=30, trust_env=False) as http:
         assert http.post("/api/ask", json={"question": QUESTION}).status_code == 200
         assert http.get("/api/health").status_code == 200
-
-
-@contextlib.contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """``app`` under a real uvicorn on 127.0.0.1; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 class Slow:

@@ -25,12 +25,7 @@ from assistant.domain import (
     Emotion,
     Item,
     JourneyMap,
-    Opportunity,
-    Persona,
-    Provenance,
-    Source,
     Stage,
-    Touchpoint,
 )
 from assistant.parse import parse_map
 from assistant.parse.syntax import FORMULA_START, encodable, without_surrogates
@@ -38,6 +33,7 @@ from assistant.render import render
 from assistant.render.html import CSP, CSS
 from assistant.render.xlsx import NOT_XML
 from assistant.ui.views import findings_html, map_frame
+from tests.maps import map_with_text_everywhere
 
 pytestmark = pytest.mark.security
 
@@ -88,49 +84,6 @@ PAYLOADS = MARKUP + FORMULAS
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "img", "a", "link", "base", "form"}
 
 
-def hostile_map(text: str) -> JourneyMap:
-    """A map with ``text`` in every field that an export shows."""
-    pattern = Provenance(kind="pattern")
-    stage = Stage(
-        name=text,
-        customer_goal=Item(text=text),
-        actions=[Item(text=text), Item(text=text, provenance=pattern)],
-        touchpoints=[Touchpoint(channel=text, kind="online", description=text, owner=text)],
-        thoughts=[Item(text=text)],
-        emotion=Emotion(score=-1, label=text, provenance=pattern),
-        pain_points=[Item(text=text)],
-        opportunities=[Opportunity(text=text, owner=text, metric=text, addresses=text)],
-        frontstage=[Item(text=text)],
-        backstage=[Item(text=text)],
-        support_processes=[Item(text=text)],
-        physical_evidence=[Item(text=text)],
-        extra_lanes={f"Notes {text}": [Item(text=text)]},
-    )
-    return JourneyMap(
-        title=text,
-        business=text,
-        scenario=text,
-        owner=text,
-        review_cadence=text,
-        evidence=[Source(doc_id="user/a", title=text)],
-        persona=Persona(
-            name=text,
-            segment=text,
-            b2b_role=text,
-            demographics=text,
-            goals=[text],
-            needs=[text],
-            motivations=[text],
-            frustrations=[text],
-            preferred_channels=[text],
-            quote=text,
-            evidence=[Source(doc_id="user/b", title=text)],
-            provenance=pattern,
-        ),
-        stages=[stage, stage.model_copy(update={"name": "Second"})],
-    )
-
-
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # the importer reads these as binary
 
 
@@ -150,7 +103,7 @@ def as_cell(text: str) -> str:
 
 
 def _export(text: str, fmt: str) -> bytes:
-    return render(hostile_map(text), fmt)[0]
+    return render(map_with_text_everywhere(text), fmt)[0]
 
 
 class Page(HTMLParser):
@@ -215,7 +168,7 @@ def test_html_export_shows_markup_as_text(payload: str) -> None:
 
 @pytest.mark.parametrize("payload", MARKUP)
 def test_ui_frame_and_findings_stay_inert(payload: str) -> None:
-    journey = hostile_map(payload)
+    journey = map_with_text_everywhere(payload)
     frame = Page(map_frame(journey, "en"))
     assert frame.tags == ["iframe"]
     attrs = dict(frame.attrs)
@@ -271,7 +224,7 @@ def test_mermaid_export_stays_text(payload: str) -> None:
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_json_export_is_data(payload: str) -> None:
     data = json.loads(_export(payload, "json"))
-    assert JourneyMap.model_validate(data) == encodable(hostile_map(payload))
+    assert JourneyMap.model_validate(data) == encodable(map_with_text_everywhere(payload))
 
 
 # --- spreadsheets -------------------------------------------------------------------
