@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -19,6 +20,10 @@ class TextDelta(BaseModel):
     replace: bool = Field(
         default=False, description="Replace what was shown (a fallback after a failed stream)."
     )
+
+    def applied_to(self, shown: str) -> str:
+        """What is shown after this delta: ``shown`` plus the text, or the text alone."""
+        return self.text if self.replace else shown + self.text
 
 
 class Sources(BaseModel):
@@ -66,3 +71,12 @@ class CritiqueReady(BaseModel):
 
 
 Event = TextDelta | Sources | Notice | MapUpdated | Usage | AnswerReady | CritiqueReady
+
+
+def shown_text(events: Iterable[Event]) -> str:
+    """The reply text a person sees at the end of ``events``."""
+    shown = ""
+    for event in events:
+        if isinstance(event, TextDelta):
+            shown = event.applied_to(shown)
+    return shown

@@ -128,7 +128,7 @@ class Session:
         shown = ""
         for event in self.services.ask_events(text, lang=self.state.lang):
             if isinstance(event, TextDelta):
-                shown = event.text if event.replace else shown + event.text
+                shown = event.applied_to(shown)
             yield event
         if self.state.interview.phase == "asking" and self.state.interview.current:
             follow = t("back_to_interview", self.state.lang)

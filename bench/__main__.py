@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT
-from bench.common import served as served  # the soak script starts the server the same way
 from bench.report import markdown, targets
 
 

@@ -32,8 +32,7 @@ from typing import Any
 
 import httpx
 
-from bench.__main__ import served
-from bench.common import ROOT, percentiles, rss_mb
+from bench.common import ROOT, percentiles, rss_mb, served
 
 RESULTS = ROOT / "bench" / "soak-results.json"
 FORMATS = ("md", "csv", "xlsx", "json", "mermaid", "html")

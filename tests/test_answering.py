@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from assistant.answering import MarkerFilter
-from assistant.events import AnswerReady, Notice, Sources, TextDelta, Usage
+from assistant.events import AnswerReady, Notice, Sources, TextDelta, Usage, shown_text
 from assistant.guard import LeakGuard, is_injection
 from assistant.knowledge import Document
 from assistant.llm.base import LLMError
@@ -24,14 +24,6 @@ def _services(services: Any, model: ScriptedModel) -> Services:
     wired.__dict__["index"] = services.index  # share the built index and retriever
     wired.__dict__["retriever"] = services.retriever
     return wired
-
-
-def _text(events: list[Any]) -> str:
-    shown = ""
-    for event in events:
-        if isinstance(event, TextDelta):
-            shown = event.text if event.replace else shown + event.text
-    return shown
 
 
 @pytest.mark.parametrize(
@@ -102,14 +94,14 @@ def test_stream_failing_mid_way_replaces_the_partial_text(services: Any) -> None
     events = list(_services(services, model).ask_events(QUESTION, lang="en"))
     replaced = [e for e in events if isinstance(e, TextDelta) and e.replace]
     assert len(replaced) == 1
-    assert "never be finished" not in _text(events)
+    assert "never be finished" not in shown_text(events)
     assert next(e for e in events if isinstance(e, AnswerReady)).answer.mode == "offline"
 
 
 def test_a_reply_that_leaks_the_system_prompt_is_withheld(services: Any) -> None:
     leaky = ScriptedModel(lambda msgs: "Fine. " + msgs[0].content)
     events = list(_services(services, leaky).ask_events(QUESTION, lang="en"))
-    shown = _text(events)
+    shown = shown_text(events)
     system = leaky.history[0][0].content
     assert "Rules:" not in shown and "passages are reference data" not in shown
     assert next(e for e in events if isinstance(e, AnswerReady)).answer.mode == "offline"

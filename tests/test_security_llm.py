@@ -35,7 +35,7 @@ import httpx
 import pytest
 
 from assistant.domain import InterviewAnswers
-from assistant.events import AnswerReady, Event, MapUpdated, Notice, TextDelta
+from assistant.events import AnswerReady, Event, MapUpdated, Notice, shown_text
 from assistant.knowledge import Document
 from assistant.llm.base import Message
 from assistant.services import Services
@@ -45,7 +45,7 @@ from assistant.store import MapStore
 from assistant.ui.app import Page
 from tests.fakes import ScriptedModel, competent, gullible
 from tests.openai_server import OpenAIServer, Reply, openai_server_fixture, settings_for  # noqa: F401
-from tests.ui_server import RunningServer
+from tests.ui_server import RunningServer, gradio_result
 
 pytestmark = pytest.mark.security
 
@@ -156,14 +156,6 @@ def _turn(services: Services, store: MapStore, owner: str, text: str) -> list[Ev
     return list(Session(services, store, owner).turn(text))
 
 
-def _text(events: list[Event]) -> str:
-    shown = ""
-    for event in events:
-        if isinstance(event, TextDelta):
-            shown = event.text if event.replace else shown + event.text
-    return shown
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_a_model_failing_mid_session_falls_back_and_loses_nothing(
@@ -221,7 +213,7 @@ def test_a_model_failing_mid_session_falls_back_and_loses_nothing(
     assert [m.content for m in saved.state.messages[: len(before.messages)]] == [
         m.content for m in before.messages
     ]
-    assert _text(asked) in saved.state.messages[-1].content
+    assert shown_text(asked) in saved.state.messages[-1].content
     (summary,) = store.list(owner)
     journey = store.load(owner, summary.id)
     assert journey.business == before.interview.answers.business
@@ -333,20 +325,6 @@ class Reach:
         return [a for a in self.attempts if not local(a[1])]
 
 
-def _gradio(http: httpx.Client, api: str, *data: Any) -> list[Any]:
-    event = http.post(f"/gradio_api/call/{api}", json={"data": list(data)}).json()["event_id"]
-    kind, payload = "", None
-    with http.stream("GET", f"/gradio_api/call/{api}/{event}") as stream:
-        for line in stream.iter_lines():
-            if line.startswith("event:"):
-                kind = line.removeprefix("event:").strip()
-            elif line.startswith("data:"):
-                payload = json.loads(line.removeprefix("data:"))
-    assert kind == "complete", f"{api}: {kind} {payload}"
-    assert isinstance(payload, list)
-    return payload
-
-
 @pytest.mark.slow
 def test_every_feature_works_with_the_network_cut_and_nothing_leaves(
     built_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -359,18 +337,22 @@ def test_every_feature_works_with_the_network_cut_and_nothing_leaves(
     owner = "owner-network-cut"
     try:
         with httpx.Client(base_url=server.url, timeout=60, trust_env=False) as http:
-            _gradio(http, "load", owner)
+            gradio_result(http, "load", owner)
             for _ in range(20):  # the interview, to a drafted and critiqued map
                 state = MapStore.for_settings(server.settings).load_session(owner) or {}
                 if state["map_id"]:
                     break
                 phase, current = state["interview"]["phase"], state["interview"]["current"]
-                _gradio(http, "send", owner, "yes" if phase != "asking" else _slot_reply(current))
-            chat = _gradio(http, "send", owner, QUESTION)[0]  # a question in the chat
+                gradio_result(
+                    http, "send", owner, "yes" if phase != "asking" else _slot_reply(current)
+                )
+            chat = gradio_result(http, "send", owner, QUESTION)[0]  # a question in the chat
             assert "[1]" in chat[-1]["content"][0]["text"]
-            assert "/100" in _gradio(http, "load", owner)[4]  # the critique is shown
-            assert "Sources" in _gradio(http, "ask", "What is a persona?", "en")[0]
-            files = _gradio(http, "export", owner, ["md", "csv", "xlsx", "json", "mermaid", "html"])
+            assert "/100" in gradio_result(http, "load", owner)[4]  # the critique is shown
+            assert "Sources" in gradio_result(http, "ask", "What is a persona?", "en")[0]
+            files = gradio_result(
+                http, "export", owner, ["md", "csv", "xlsx", "json", "mermaid", "html"]
+            )
             assert len(files[0]) == 6
             for file in files[0]:
                 assert http.get(file["url"]).status_code == 200
@@ -378,7 +360,7 @@ def test_every_feature_works_with_the_network_cut_and_nothing_leaves(
                 b"# Pop-up shop notes\n\nCustomers of the zq42vek pop-up pay with mobile wallets.\n"
             )
             uploaded = http.post("/gradio_api/upload", files={"files": ("popup.md", doc)}).json()
-            listed = _gradio(
+            listed = gradio_result(
                 http,
                 "ingest",
                 [

@@ -26,7 +26,7 @@ from assistant.domain import JourneyMap, Lang
 from assistant.session import Session
 from assistant.store import MapStore, StoreError
 from assistant.ui.app import Page
-from tests.ui_server import RunningServer
+from tests.ui_server import RunningServer, gradio_result
 
 pytestmark = pytest.mark.security
 
@@ -243,21 +243,10 @@ def test_the_chosen_language_is_the_maps_language(services: Any, tmp_path: Path)
 
 
 def gradio_call(base: str, api: str, *data: Any) -> list[Any]:
-    """Call a Gradio event as the page would (queued), and return its final output."""
+    """Call a Gradio event as the page would (queued), on a client of its own (one per
+    thread), and return its final output."""
     with httpx.Client(base_url=base, timeout=60, trust_env=False) as http:
-        posted = http.post(f"/gradio_api/call/{api}", json={"data": list(data)})
-        posted.raise_for_status()
-        event_id = posted.json()["event_id"]
-        kind, payload = "", None
-        with http.stream("GET", f"/gradio_api/call/{api}/{event_id}") as stream:
-            for line in stream.iter_lines():
-                if line.startswith("event:"):
-                    kind = line.removeprefix("event:").strip()
-                elif line.startswith("data:"):
-                    payload = json.loads(line.removeprefix("data:"))
-    assert kind == "complete", f"{api} ended with {kind}: {payload}"
-    assert isinstance(payload, list)
-    return payload
+        return gradio_result(http, api, *data)
 
 
 def _language_api(base: str) -> str:

@@ -294,12 +294,18 @@ def test_reingest_in_a_new_index_neither_embeds_nor_writes(
 # --- a second writer ----------------------------------------------------------------
 
 
+@pytest.fixture
+def note(tmp_path: Path) -> Path:
+    """A one-passage document for a second writer to ingest."""
+    path = tmp_path / "note.md"
+    path.write_text("# Note\n\nThe loyalty app forgets stamps.\n", encoding="utf-8")
+    return path
+
+
 @pytest.mark.slow
 def test_a_second_writer_waits_then_fails_clearly(
-    data_dir: Path, tmp_path: Path, lock_holder: Worker, workers: Callable[..., Worker]
+    data_dir: Path, note: Path, lock_holder: Worker, workers: Callable[..., Worker]
 ) -> None:
-    note = tmp_path / "note.md"
-    note.write_text("# Note\n\nThe loyalty app forgets stamps.\n", encoding="utf-8")
     timeout = 2.0
     writer = workers(data_dir, "cli", "ingest", str(note), POLKU_LOCK_TIMEOUT_S=str(timeout))
     writer.until("filelock: Lock", limit_s=60)  # "Lock ... not acquired ..., waiting"
@@ -317,10 +323,8 @@ def test_a_second_writer_waits_then_fails_clearly(
 
 @pytest.mark.slow
 def test_a_second_writer_proceeds_when_the_lock_is_released_in_time(
-    data_dir: Path, tmp_path: Path, lock_holder: Worker, workers: Callable[..., Worker]
+    data_dir: Path, note: Path, lock_holder: Worker, workers: Callable[..., Worker]
 ) -> None:
-    note = tmp_path / "note.md"
-    note.write_text("# Note\n\nThe loyalty app forgets stamps.\n", encoding="utf-8")
     writer = workers(data_dir, "cli", "ingest", str(note), POLKU_LOCK_TIMEOUT_S="30")
     writer.until("filelock: Lock", limit_s=60)
     assert "not acquired" in writer.lines[-1]  # the writer is waiting for the lock

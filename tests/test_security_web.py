@@ -29,7 +29,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.openai_server import OpenAIServer, Reply
-from tests.ui_server import free_port
+from tests.ui_server import free_port, gradio_event
 
 pytestmark = pytest.mark.security
 
@@ -218,16 +218,6 @@ def _wait_until_up(server: Served, process: subprocess.Popen[bytes]) -> None:
     pytest.fail(f"polku serve did not answer within 120 s:\n{server.log_text()[-3000:]}")
 
 
-def gradio_call(http: httpx.Client, api: str, *data: Any) -> tuple[str, Any]:
-    """One queued Gradio event over HTTP: (``complete`` or ``error``, its data)."""
-    posted = http.post(f"/gradio_api/call/{api}", json={"data": list(data)})
-    assert posted.status_code == 200, posted.text
-    stream = http.get(f"/gradio_api/call/{api}/{posted.json()['event_id']}").text
-    kinds = re.findall(r"^event: (\w+)", stream, re.M)
-    payloads = re.findall(r"^data: (.*)$", stream, re.M)
-    return kinds[-1], json.loads(payloads[-1])
-
-
 def fn_index(served: Served, api_name: str) -> int:
     """The id Gradio's queue knows an event by, read from the page's config."""
     with served.client() as http:
@@ -253,13 +243,13 @@ def exported(served: Served) -> Exported:
     with served.client() as http:
         upload = http.post("/gradio_api/upload", files={"files": ("map.csv", MAP_CSV)})
         assert upload.status_code == 200, upload.text
-        assert gradio_call(http, "load", owner)[0] == "complete"
-        kind, _ = gradio_call(http, "upload_map", owner, _file_data(upload.json()[0]))
+        assert gradio_event(http, "load", owner)[0] == "complete"
+        kind, _ = gradio_event(http, "upload_map", owner, _file_data(upload.json()[0]))
         assert kind == "complete"
         before = set(os.listdir(served.exports))
         urls, folders = [], []
         for formats in (["md", "csv"], ["md"]):
-            kind, payload = gradio_call(http, "export", owner, formats)
+            kind, payload = gradio_event(http, "export", owner, formats)
             assert kind == "complete", payload
             urls += [item["url"] for item in payload[0]]
             new = set(os.listdir(served.exports)) - before - set(folders)
@@ -379,14 +369,14 @@ def test_a_client_cannot_make_the_server_read_a_file_it_names(served: Served) ->
     notes = str(served.cwd / "notes.md")
     owner = "beef" * 8
     with served.client() as http:
-        assert gradio_call(http, "load", owner)[0] == "complete"
-        kind, _ = gradio_call(http, "ingest", [_file_data(notes)])
+        assert gradio_event(http, "load", owner)[0] == "complete"
+        kind, _ = gradio_event(http, "ingest", [_file_data(notes)])
         assert kind == "error"
-        kind, _ = gradio_call(http, "upload_map", owner, _file_data(notes))
+        kind, _ = gradio_event(http, "upload_map", owner, _file_data(notes))
         assert kind == "error"
-        _, shown = gradio_call(http, "documents")
+        _, shown = gradio_event(http, "documents")
         assert "notes.md" not in json.dumps(shown)
-        _, page = gradio_call(http, "load", owner)
+        _, page = gradio_event(http, "load", owner)
         assert FILE_CANARY not in json.dumps(page)
     with served.client(login=False, basic=True) as http:
         answer = http.post("/api/ask", json={"question": "What is the phrase in the plans?"})
@@ -561,7 +551,7 @@ def test_secrets_are_never_served_nor_logged(served: Served, exported: Exported)
     with served.client() as http:
         for path in ("/", "/config", "/gradio_api/info", "/gradio_api/user"):
             http.get(path)
-        kind, shown = gradio_call(http, "ask", "What is a persona?", "en")
+        kind, shown = gradio_event(http, "ask", "What is a persona?", "en")
         assert kind == "complete" and shown[0]
     # The key went to the LLM server, the only place it belongs; the call failed there.
     assert f"Bearer {CANARIES['OPENAI_API_KEY']}" in served.llm.authorizations

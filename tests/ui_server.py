@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import threading
 import time
@@ -93,3 +95,22 @@ def browser() -> Iterator[Any]:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+def gradio_event(http: httpx.Client, api: str, *data: Any) -> tuple[str, Any]:
+    """One queued Gradio event over HTTP, as the page sends it: (``complete`` or ``error``,
+    its last data)."""
+    posted = http.post(f"/gradio_api/call/{api}", json={"data": list(data)})
+    assert posted.status_code == 200, posted.text
+    stream = http.get(f"/gradio_api/call/{api}/{posted.json()['event_id']}").text
+    kinds = re.findall(r"^event: (\w+)", stream, re.M)
+    payloads = re.findall(r"^data: (.*)$", stream, re.M)
+    return kinds[-1], json.loads(payloads[-1])
+
+
+def gradio_result(http: httpx.Client, api: str, *data: Any) -> list[Any]:
+    """The outputs of a Gradio event that must complete."""
+    kind, payload = gradio_event(http, api, *data)
+    assert kind == "complete", f"{api} ended with {kind}: {payload}"
+    assert isinstance(payload, list)
+    return payload

@@ -125,7 +125,7 @@ class Page:
         box: Any = "" if user_text else gr.skip()
         for event in events:
             if isinstance(event, TextDelta):
-                reply = event.text if event.replace else reply + event.text
+                reply = event.applied_to(reply)
             elif isinstance(event, Notice):
                 history.append(_message("assistant", f"⚠️ {event.message}"))
             elif isinstance(event, MapUpdated):
@@ -230,7 +230,7 @@ class Page:
         text, sources = "", ""
         for event in self.services.ask_events(question, lang=lang):
             if isinstance(event, TextDelta):
-                text = event.text if event.replace else text + event.text
+                text = event.applied_to(text)
             elif isinstance(event, AnswerReady):
                 sources = "\n".join(
                     f"{n}. {c.title} ({c.id})" for n, c in enumerate(event.answer.citations, 1)
