@@ -42,9 +42,9 @@ def fifty_stage_map() -> str:
 
 def bench_engine(repeat: int) -> dict[str, Any]:
     """The offline engine in-process: draft, critique, import of a 50-stage map."""
-    from assistant.critique import critique_map
-    from assistant.drafting import draft_map
-    from assistant.parse import parse_map
+    from assistant.capabilities.critique.critic import critique_map
+    from assistant.capabilities.drafting.draft import draft_map
+    from assistant.formats.parse import parse_map
 
     cases = [
         sample_answers("en", "A fashion store with a web shop"),
@@ -69,7 +69,7 @@ def bench_engine(repeat: int) -> dict[str, Any]:
 
 
 def bench_retrieval(data_dir: Path, repeat: int) -> dict[str, Any]:
-    from assistant.services import Services
+    from assistant.app.services import Services
     from assistant.settings import Settings
 
     services = Services(Settings(data_dir=data_dir))

@@ -21,8 +21,8 @@ def raw_encode_s(texts: list[str], batch_size: int = 16) -> float:
 
 
 def bench_ingest(data_dir: Path) -> dict[str, Any]:
-    from assistant.index import KnowledgeIndex
-    from assistant.knowledge import builtin_documents, chunk_document
+    from assistant.retrieval.documents import builtin_documents, chunk_document
+    from assistant.retrieval.index import KnowledgeIndex
     from assistant.settings import Settings
 
     settings = Settings(data_dir=data_dir)

@@ -22,9 +22,9 @@ def _documents(doc_ids: list[str]) -> list[str]:
 
 
 def bench_relevance(data_dir: Path) -> dict[str, Any]:
+    from assistant.app.services import Services
     from assistant.evaluation.datasets import datasets_dir, load_retrieval
     from assistant.evaluation.metrics import mean, ndcg_at_k, recall_at_k
-    from assistant.services import Services
     from assistant.settings import Settings
 
     services = Services(Settings(data_dir=data_dir))

@@ -37,8 +37,8 @@ def _queries() -> list[tuple[str, str]]:
 
 def synthetic_corpus(base: list[Any], vectors: np.ndarray, size: int, seed: int = 7) -> Any:
     """``size`` chunks: the real ones first, then derived passages; with unit vectors."""
-    from assistant.knowledge import Chunk
-    from assistant.text import sentences
+    from assistant.language.text import sentences
+    from assistant.retrieval.documents import Chunk
 
     rng = random.Random(seed)
     noise = np.random.default_rng(seed)
@@ -107,9 +107,9 @@ def measure_scale(
     """Every system at one corpus size: p50/p95 and recall@5 against brute force."""
     from langchain_chroma import Chroma
 
-    from assistant.index import COLLECTIONS, KnowledgeIndex
-    from assistant.langchain_e5 import LangChainE5
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.index import COLLECTIONS, KnowledgeIndex
+    from assistant.retrieval.langchain_e5 import LangChainE5
+    from assistant.retrieval.search import HybridRetriever
     from assistant.settings import Settings
 
     chunks, matrix = synthetic_corpus(base, vectors, size)
@@ -196,8 +196,8 @@ def bench_scale(
 ) -> dict[str, Any]:
     """The knowledge base's real chunks and vectors (from the built index's cache), then
     every size in ``sizes``, each in a fresh data dir under ``work_dir``."""
-    from assistant.embeddings import Embedder, EmbeddingCache
-    from assistant.knowledge import builtin_documents, chunk_document
+    from assistant.retrieval.documents import builtin_documents, chunk_document
+    from assistant.retrieval.embeddings import Embedder, EmbeddingCache
 
     base = [c for d in builtin_documents() for c in chunk_document(d)]
     cache = EmbeddingCache(built_data_dir / "embeddings.db")

@@ -35,7 +35,7 @@ class InstantModel:
         self.prompt_tokens = 0
 
     def stream(self, messages: Any, *, max_tokens: int = 800, json_mode: bool = False) -> Any:
-        from assistant.budget import count_messages
+        from assistant.llm.budget import count_messages
 
         self.called_at = time.perf_counter()
         self.prompt_tokens = count_messages(messages)
@@ -54,8 +54,8 @@ class InstantModel:
 
 def naive_tokens(question: str, hits: list[Any]) -> int:
     """A "stuff" prompt: an instruction, every retrieved chunk whole, the question."""
-    from assistant.budget import count_messages
     from assistant.llm.base import Message
+    from assistant.llm.budget import count_messages
 
     context = "\n\n".join(f"{h.chunk.title}\n{h.chunk.text}" for h in hits)
     return count_messages(
@@ -67,11 +67,11 @@ def naive_tokens(question: str, hits: list[Any]) -> int:
 
 
 def bench_tokens(data_dir: Path, answers: Any) -> dict[str, Any]:
-    from assistant.drafting import draft_map
-    from assistant.llm_drafting import Tailor
-    from assistant.services import Services
+    from assistant.app.services import Services
+    from assistant.capabilities.drafting.assisted import Tailor
+    from assistant.capabilities.drafting.draft import draft_map
+    from assistant.llm.tokenizer import count_tokens
     from assistant.settings import Settings
-    from assistant.tokens import count_tokens
 
     model = InstantModel()
     services = Services(Settings(data_dir=data_dir), model=model)  # type: ignore[arg-type]

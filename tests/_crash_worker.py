@@ -25,8 +25,8 @@ def say(line: str) -> None:
 
 
 def ingest(settings: Settings, paths: list[str]) -> None:
-    from assistant.readers import read_path
-    from assistant.services import Services
+    from assistant.app.services import Services
+    from assistant.retrieval.readers import read_path
 
     services = Services(settings)
     docs = [read_path(Path(p), 1_000_000, settings.language) for p in paths]
@@ -37,8 +37,8 @@ def ingest(settings: Settings, paths: list[str]) -> None:
 
 
 def maps(settings: Settings) -> None:
+    from assistant.app.store import MapStore
     from assistant.domain import Item
-    from assistant.store import MapStore
     from tests.maps import good_map
 
     store = MapStore.for_settings(settings)
@@ -54,7 +54,7 @@ def maps(settings: Settings) -> None:
 
 
 def cache(settings: Settings) -> None:
-    from assistant.embeddings import DIM, EmbeddingCache
+    from assistant.retrieval.embeddings import DIM, EmbeddingCache
 
     store = EmbeddingCache(settings.data_dir / "embeddings.db")
     rng = np.random.default_rng(0)
@@ -80,7 +80,7 @@ def cli(args: list[str]) -> None:
     """The real command line, with filelock's "not acquired, waiting" lines on stdout."""
     import logging
 
-    from assistant.cli import main as polku
+    from assistant.adapters.cli.main import main as polku
 
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("filelock: %(message)s"))

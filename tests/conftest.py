@@ -80,7 +80,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir whose built-in knowledge base is indexed (built once per run)."""
-    from assistant.services import Services
+    from assistant.app.services import Services
 
     data_dir = tmp_path_factory.mktemp("polku-data")
     services = Services(Settings(data_dir=data_dir))
@@ -92,7 +92,7 @@ def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def services(built_data_dir: Path) -> Any:
     """Services over the shared, already-built index. Tests must not change its kb."""
-    from assistant.services import Services
+    from assistant.app.services import Services
 
     return Services(Settings(data_dir=built_data_dir))
 
@@ -111,7 +111,7 @@ def fresh_settings(tmp_path: Path, built_data_dir: Path) -> Settings:
 
 @pytest.fixture
 def fresh_services(fresh_settings: Settings) -> Iterator[Any]:
-    from assistant.services import Services
+    from assistant.app.services import Services
 
     yield Services(fresh_settings)
 

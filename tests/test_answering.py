@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from assistant.answering import MarkerFilter
-from assistant.events import AnswerReady, Notice, Sources, TextDelta, Usage, shown_text
-from assistant.guard import LeakGuard, is_injection
-from assistant.knowledge import Document
+from assistant.app.services import Services
+from assistant.capabilities.qa.assisted import MarkerFilter
+from assistant.domain.events import AnswerReady, Notice, Sources, TextDelta, Usage, shown_text
 from assistant.llm.base import LLMError
-from assistant.services import Services
+from assistant.llm.guards import LeakGuard, is_injection
+from assistant.retrieval.documents import Document
 from tests.fakes import ScriptedModel, gullible
 
 pytestmark = pytest.mark.security

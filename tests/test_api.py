@@ -13,11 +13,11 @@ import pytest
 from fastapi import FastAPI
 
 from assistant import __version__
-from assistant.api import create_api
+from assistant.adapters.web.api import create_api
+from assistant.app.services import Services
 from assistant.domain import Answer, JourneyMap
-from assistant.parse import parse_map
-from assistant.render import FORMATS
-from assistant.services import Services
+from assistant.formats.parse import parse_map
+from assistant.formats.render import FORMATS
 from tests.fakes import ScriptedModel
 from tests.maps import good_map
 from tests.uvicorn_server import serving

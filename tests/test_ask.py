@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from assistant.services import QuestionError
+from assistant.adapters.cli.main import app
+from assistant.app.services import QuestionError
 
 
 @pytest.mark.parametrize(

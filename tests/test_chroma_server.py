@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.index import KnowledgeIndex
-from assistant.readers import read_bytes
+from assistant.retrieval.index import KnowledgeIndex
+from assistant.retrieval.readers import read_bytes
 from assistant.settings import Settings
 
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.adapters.cli.main import app
 
 ESTONIAN_REPLIES = [
     "Väike hambakliinik Tartus, teenindame peamiselt eraisikuid",

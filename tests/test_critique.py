@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from assistant.catalog import guidelines
-from assistant.critique import critique_map
-from assistant.critique_rules import CHECKS, MapContext
+from assistant.capabilities.critique.critic import critique_map
+from assistant.capabilities.critique.rules import CHECKS, MapContext
+from assistant.catalog.guidelines import guidelines
 from assistant.domain import Emotion, Item, JourneyMap, Opportunity, Persona, Source, Touchpoint
 from tests.maps import good_b2b_map, good_map
 

@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from assistant import domain
-from assistant.cli import app
+from assistant.adapters.cli.main import app
 
 MODELS = [
     domain.JourneyMap,

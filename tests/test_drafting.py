@@ -4,11 +4,10 @@ from datetime import date
 
 import pytest
 
-from assistant.catalog import vocabulary
-from assistant.critique import critique_map
+from assistant.capabilities.critique.critic import critique_map
+from assistant.capabilities.drafting.draft import draft_map
 from assistant.domain import InterviewAnswers, JourneyMap, PersonaAnswers
-from assistant.drafting import draft_map
-from assistant.matching import find_channel
+from assistant.language.vocabulary import find_channel, vocabulary
 
 SCENARIOS = [
     # (lang, business, industry, channels, pain points, {pain: expected stage key})

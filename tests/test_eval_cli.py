@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.adapters.cli.main import app
 from assistant.evaluation.datasets import datasets_dir
 from tests.fakes import competent
 from tests.openai_server import OpenAIServer, openai_server_fixture  # noqa: F401

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from assistant.readers import ReadError, read_bytes, read_path
+from assistant.adapters.cli.main import app
+from assistant.retrieval.readers import ReadError, read_bytes, read_path
 from tests.helpers import docx_bytes, minimal_pdf
 
 LIMIT = 1_000_000

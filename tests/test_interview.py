@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.interview import Interviewer, InterviewState
-from assistant.interview_script import script, split_list
+from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
+from assistant.capabilities.interview.script import script, split_list
 
 SLOTS = list(script().slots)
 

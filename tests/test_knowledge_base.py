@@ -6,9 +6,12 @@ from collections import Counter
 import pytest
 
 from assistant import catalog
+from assistant.catalog.guidelines import guidelines
+from assistant.catalog.patterns import patterns as industry_patterns
+from assistant.catalog.stage_models import stage_models
 from assistant.domain import LANGS
-from assistant.knowledge import builtin_documents, chunk_document
 from assistant.resources import knowledge_dir
+from assistant.retrieval.documents import builtin_documents, chunk_document
 
 REQUIRED_TOPICS = {
     "what-is-a-journey-map",
@@ -128,7 +131,7 @@ def test_structured_knowledge_files_are_valid() -> None:
 
 
 def test_guideline_catalog_is_complete() -> None:
-    catalog_ = catalog.guidelines()
+    catalog_ = guidelines()
     assert {g.id for g in catalog_.guidelines} >= REQUIRED_GUIDELINES
     known_docs = _ids("en")
     for guideline in catalog_.guidelines:
@@ -136,7 +139,7 @@ def test_guideline_catalog_is_complete() -> None:
 
 
 def test_patterns_cover_required_industries_and_cite_real_documents() -> None:
-    patterns = catalog.patterns()
+    patterns = industry_patterns()
     assert set(patterns) >= REQUIRED_INDUSTRIES
     known_docs = _ids("en")
     for pattern in patterns.values():
@@ -146,7 +149,7 @@ def test_patterns_cover_required_industries_and_cite_real_documents() -> None:
 
 
 def test_stage_models_reference_real_documents() -> None:
-    models = catalog.stage_models()
+    models = stage_models()
     assert models.default == "five-stage"
     ids = {m.id for m in models.models}
     assert {"five-stage", "search-to-loyalty", "three-phase", "need-to-after-purchase"} <= ids

@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assistant.critique import critique_map
+from assistant.app.services import Services
+from assistant.capabilities.critique.assisted import ModelCritic
+from assistant.capabilities.critique.critic import critique_map
+from assistant.capabilities.drafting.assisted import Tailor
+from assistant.capabilities.drafting.draft import draft_map
+from assistant.capabilities.interview.assisted import ModelUnderstanding
+from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
 from assistant.domain import InterviewAnswers, PersonaAnswers
-from assistant.drafting import draft_map
-from assistant.interview import Interviewer, InterviewState
-from assistant.knowledge import Document
 from assistant.llm.base import LLMError
-from assistant.llm_critique import ModelCritic
-from assistant.llm_drafting import Tailor
-from assistant.llm_interview import ModelUnderstanding
-from assistant.services import Services
+from assistant.retrieval.documents import Document
 from assistant.settings import Settings
 from tests.fakes import ScriptedModel, competent
 from tests.maps import good_map

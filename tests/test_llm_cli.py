@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.adapters.cli.main import app
 from tests.fakes import competent
 from tests.maps import good_map
 from tests.openai_server import OpenAIServer, Reply, openai_server_fixture  # noqa: F401

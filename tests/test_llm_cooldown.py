@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from assistant.events import AnswerReady, Notice
+from assistant.app.services import Services
+from assistant.domain.events import AnswerReady, Notice
 from assistant.llm.base import ChatModel, LLMError, Message
 from assistant.llm.cooldown import Cooldown
 from assistant.llm.factory import chat_model
-from assistant.services import Services
 from tests.openai_server import OpenAIServer, Reply, openai_server_fixture, settings_for  # noqa: F401
 
 pytestmark = pytest.mark.security

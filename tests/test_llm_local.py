@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.llm.base import LLMError, Message
-from assistant.llm.local_gguf import LocalGGUF, gguf_context_length, smollm2_path
+from assistant.llm.providers.local_gguf import LocalGGUF, gguf_context_length, smollm2_path
 from assistant.settings import Settings
 
 INSTALL = (
@@ -101,8 +101,8 @@ def test_context_length_comes_from_the_gguf_header(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_whole_ask_path_with_the_real_model(smollm2: LocalGGUF, services: object) -> None:
     """Retrieval, prompt, streaming, marker check and guards, with a real (tiny) model."""
-    from assistant.events import AnswerReady, TextDelta, Usage
-    from assistant.services import Services
+    from assistant.app.services import Services
+    from assistant.domain.events import AnswerReady, TextDelta, Usage
 
     base = services.settings  # type: ignore[attr-defined]
     settings = base.model_copy(update={"llm_context_budget": 300, "llm_max_output_tokens": 48})

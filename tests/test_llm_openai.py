@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from assistant.llm.base import LLMError, Message
-from assistant.llm.openai_chat import OpenAIChat
+from assistant.llm.providers.openai_chat import OpenAIChat
 from assistant.settings import Settings
 from tests.openai_server import OpenAIServer, Reply, openai_server_fixture, settings_for  # noqa: F401
 
@@ -95,7 +95,7 @@ def test_retry_after_is_capped_at_ten_seconds(
     openai_server: OpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waits: list[float] = []
-    monkeypatch.setattr("assistant.llm.openai_chat.time.sleep", waits.append)
+    monkeypatch.setattr("assistant.llm.providers.openai_chat.time.sleep", waits.append)
     openai_server.enqueue(Reply(status=429, headers={"Retry-After": "3600"}))
     assert chat(openai_server, tmp_path, llm_total_timeout_s=60).complete(MESSAGES) == "OK"
     assert waits == [10.0]
@@ -105,7 +105,7 @@ def test_backoff_doubles_between_retries(
     openai_server: OpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waits: list[float] = []
-    monkeypatch.setattr("assistant.llm.openai_chat.time.sleep", waits.append)
+    monkeypatch.setattr("assistant.llm.providers.openai_chat.time.sleep", waits.append)
     openai_server.enqueue(Reply(status=502), Reply(status=503), Reply(status=429))
     model = chat(openai_server, tmp_path, llm_max_retries=3, llm_retry_backoff_s=0.5)
     assert model.complete(MESSAGES) == "OK"

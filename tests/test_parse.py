@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from assistant.catalog import vocabulary
 from assistant.domain import Lang
-from assistant.parse import MAX_BYTES, MapParseError, guess_format, parse_map
-from assistant.parse.terms import meta_key, normalise
+from assistant.formats.parse import MAX_BYTES, MapParseError, guess_format, parse_map
+from assistant.formats.terms import meta_key, normalise
+from assistant.language.vocabulary import vocabulary
 
 # --- both orientations, three languages ---------------------------------------------
 

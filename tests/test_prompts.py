@@ -6,11 +6,11 @@ import pytest
 from jinja2.exceptions import SecurityError
 from pydantic import BaseModel
 
-from assistant.budget import neutralise, pack_passages
 from assistant.llm.base import LLMError
+from assistant.llm.budget import neutralise, pack_passages
+from assistant.llm.prompts import PromptError, load_prompt_file, prompt, validate_all
 from assistant.llm.structured import ask_structured, extract_json
-from assistant.prompts import PromptError, load_prompt_file, prompt, validate_all
-from assistant.tokens import count_tokens
+from assistant.llm.tokenizer import count_tokens
 from tests.fakes import ScriptedModel
 
 GOOD = """

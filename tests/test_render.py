@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from assistant.catalog import vocabulary
 from assistant.domain import (
     Emotion,
     Item,
@@ -18,8 +17,7 @@ from assistant.domain import (
     Provenance,
     Stage,
 )
-from assistant.parse.syntax import neutralise, unneutralise
-from assistant.render import (
+from assistant.formats.render import (
     FORMATS,
     render,
     render_csv,
@@ -28,6 +26,8 @@ from assistant.render import (
     render_mermaid,
     render_xlsx,
 )
+from assistant.formats.syntax import neutralise, unneutralise
+from assistant.language.vocabulary import vocabulary
 from tests.maps import good_map, map_with_text_everywhere
 
 PATTERN = Provenance(kind="pattern")

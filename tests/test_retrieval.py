@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from assistant.index import IndexBusyError, KnowledgeIndex
-from assistant.knowledge import builtin_documents, chunk_all
+from assistant.retrieval.documents import builtin_documents, chunk_all
+from assistant.retrieval.index import IndexBusyError, KnowledgeIndex
 
 
 @pytest.mark.parametrize(
@@ -88,8 +88,8 @@ def test_second_writer_is_refused_with_a_clear_message(fresh_services: Any) -> N
 def test_langchain_embeddings_match_the_chroma_function(services: Any) -> None:
     import numpy as np
 
-    from assistant.embeddings import ChromaE5
-    from assistant.langchain_e5 import LangChainE5
+    from assistant.retrieval.embeddings import ChromaE5
+    from assistant.retrieval.langchain_e5 import LangChainE5
 
     embedder = services.index.embedder
     lc = LangChainE5(embedder)
@@ -155,7 +155,7 @@ def test_whole_collections_are_read_in_pages(
 ) -> None:
     """Chroma refuses one get of ~30k chunks (too many SQL variables); pages of any size
     must give the same chunks and vectors as one read."""
-    import assistant.index as index_module
+    import assistant.retrieval.index as index_module
 
     whole, whole_vectors = services.index.chunks_with_vectors()
     monkeypatch.setattr(index_module, "GET_PAGE", 7)
@@ -169,7 +169,7 @@ def test_whole_collections_are_read_in_pages(
 def test_a_write_in_this_process_is_searched_at_once(fresh_services: Any) -> None:
     """Counts are asked of Chroma at most once a second, but a write here bumps the
     generation, so the next search already sees the new document."""
-    from assistant.knowledge import Document
+    from assistant.retrieval.documents import Document
 
     retriever = fresh_services.retriever
     retriever.search("warm up", "en", 3)
@@ -189,7 +189,7 @@ def test_embedding_process_keeps_blas_to_one_thread() -> None:
     """Two thread pools on two cores made query embeddings 10x slower at p95 (bench/)."""
     from threadpoolctl import threadpool_info
 
-    from assistant.embeddings import Embedder
+    from assistant.retrieval.embeddings import Embedder
 
     Embedder().query("warm the model")
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]

@@ -23,9 +23,9 @@ from assistant.domain import (
     Stage,
     Touchpoint,
 )
-from assistant.parse import parse_map
-from assistant.parse.terms import lane
-from assistant.render import render
+from assistant.formats.parse import parse_map
+from assistant.formats.render import render
+from assistant.formats.terms import lane
 from tests.maps import good_b2b_map, good_map
 
 ROUND_TRIP_FORMATS = ("md", "csv", "xlsx", "json")

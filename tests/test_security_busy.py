@@ -136,7 +136,7 @@ class Slow:
     ],
 )
 def test_busy_limit_bounds_running_and_waiting(wait_s: float, served: int) -> None:
-    from assistant.http_guards import BusyLimit
+    from assistant.adapters.web.guards import BusyLimit
 
     slow = Slow(1.5)  # long enough that a burst slowed by a busy machine still overlaps
     limit = BusyLimit(slow, max_active=1, max_waiting=1, wait_s=wait_s)

@@ -21,15 +21,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assistant.catalog import vocabulary
+from assistant.app.store import MapStore
+from assistant.capabilities.interview.interviewer import Interviewer, InterviewState, Turn
+from assistant.capabilities.interview.script import script
 from assistant.domain import LANGS, JourneyMap, Lang
-from assistant.interview import Interviewer, InterviewState, Turn
-from assistant.interview_script import script
-from assistant.parse import FORMATS, MAX_BYTES, MapParseError, parse_map
-from assistant.parse.lexicon import PERSONA_KEYS
-from assistant.parse.syntax import without_surrogates
-from assistant.render.xlsx import NOT_XML
-from assistant.store import MapStore
+from assistant.formats.lexicon import PERSONA_KEYS
+from assistant.formats.parse import FORMATS, MAX_BYTES, MapParseError, parse_map
+from assistant.formats.render.xlsx import NOT_XML
+from assistant.formats.syntax import without_surrogates
+from assistant.language.vocabulary import vocabulary
 from tests.maps import good_map
 
 pytestmark = pytest.mark.security

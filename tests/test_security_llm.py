@@ -34,15 +34,15 @@ from typing import Any
 import httpx
 import pytest
 
+from assistant.adapters.web.ui.app import Page
+from assistant.app.services import Services
+from assistant.app.session import Session
+from assistant.app.store import MapStore
 from assistant.domain import InterviewAnswers
-from assistant.events import AnswerReady, Event, MapUpdated, Notice, shown_text
-from assistant.knowledge import Document
+from assistant.domain.events import AnswerReady, Event, MapUpdated, Notice, shown_text
 from assistant.llm.base import Message
-from assistant.services import Services
-from assistant.session import Session
+from assistant.retrieval.documents import Document
 from assistant.settings import Settings
-from assistant.store import MapStore
-from assistant.ui.app import Page
 from tests.fakes import ScriptedModel, competent, gullible
 from tests.openai_server import OpenAIServer, Reply, openai_server_fixture, settings_for  # noqa: F401
 from tests.ui_server import RunningServer, gradio_result

@@ -20,19 +20,19 @@ from typing import Any
 
 import pytest
 
-from assistant.critique import critique_map
+from assistant.adapters.web.ui.views import findings_html, map_frame
+from assistant.capabilities.critique.critic import critique_map
 from assistant.domain import (
     Emotion,
     Item,
     JourneyMap,
     Stage,
 )
-from assistant.parse import parse_map
-from assistant.parse.syntax import FORMULA_START, encodable, without_surrogates
-from assistant.render import render
-from assistant.render.html import CSP, CSS
-from assistant.render.xlsx import NOT_XML
-from assistant.ui.views import findings_html, map_frame
+from assistant.formats.parse import parse_map
+from assistant.formats.render import render
+from assistant.formats.render.html import CSP, CSS
+from assistant.formats.render.xlsx import NOT_XML
+from assistant.formats.syntax import FORMULA_START, encodable, without_surrogates
 from tests.maps import map_with_text_everywhere
 
 pytestmark = pytest.mark.security
@@ -289,8 +289,8 @@ def test_a_quoted_hostile_document_stays_text_in_the_browser(
 ) -> None:
     from playwright.sync_api import expect
 
-    from assistant.readers import read_bytes
-    from assistant.services import Services
+    from assistant.app.services import Services
+    from assistant.retrieval.readers import read_bytes
     from assistant.settings import Settings
     from tests.ui_server import RunningServer
 

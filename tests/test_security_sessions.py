@@ -22,10 +22,10 @@ from typing import Any
 import httpx
 import pytest
 
+from assistant.adapters.web.ui.app import Page
+from assistant.app.session import Session
+from assistant.app.store import MapStore, StoreError
 from assistant.domain import JourneyMap, Lang
-from assistant.session import Session
-from assistant.store import MapStore, StoreError
-from assistant.ui.app import Page
 from tests.ui_server import RunningServer, gradio_result
 
 pytestmark = pytest.mark.security

@@ -23,13 +23,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.app.store import MapStore
 from assistant.domain import JourneyMap, Stage
-from assistant.embeddings import DIM, Embedder, EmbeddingCache
-from assistant.index import KnowledgeIndex
-from assistant.knowledge import Chunk, chunk_document
-from assistant.readers import read_path
+from assistant.retrieval.documents import Chunk, chunk_document
+from assistant.retrieval.embeddings import DIM, Embedder, EmbeddingCache
+from assistant.retrieval.index import KnowledgeIndex
+from assistant.retrieval.readers import read_path
 from assistant.settings import Settings
-from assistant.store import MapStore
 
 pytestmark = pytest.mark.security
 

@@ -76,7 +76,7 @@ def tripwire(*args, **kwargs):
 gradio.networking.setup_tunnel = tripwire
 gradio.Blocks.launch = tripwire
 logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, force=True)
-from assistant.cli import app
+from assistant.adapters.cli.main import app
 app(["serve", "--port", sys.argv[1]])
 """
 
@@ -488,7 +488,7 @@ def test_same_origin_writes_guard(method: str, headers: dict[str, str], refused:
     from starlette.routing import Route
     from starlette.testclient import TestClient
 
-    from assistant.http_guards import SameOriginWrites
+    from assistant.adapters.web.guards import SameOriginWrites
 
     async def written(_: Any) -> PlainTextResponse:
         return PlainTextResponse("written")
@@ -579,11 +579,12 @@ def test_nothing_leaves_the_machine_and_no_share_link(served: Served, exported: 
 def test_serve_binds_loopback_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 
-    import assistant.server
-    from assistant.cli import app
+    import assistant.adapters.web.server
+    from assistant.adapters.cli.main import app
 
     started: dict[str, Any] = {}
-    monkeypatch.setattr(assistant.server, "create_app", lambda settings=None: "the app")
+    fake_app = lambda settings=None: "the app"  # noqa: E731
+    monkeypatch.setattr(assistant.adapters.web.server, "create_app", fake_app)
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(options, app=app))
     result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 0, result.output
@@ -594,7 +595,7 @@ def test_serve_binds_loopback_by_default(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_polku_config_masks_every_secret(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str
 ) -> None:
-    from assistant.cli import app
+    from assistant.adapters.cli.main import app
 
     monkeypatch.setenv("POLKU_DATA_DIR", str(tmp_path))
     monkeypatch.setenv(variable, CANARIES[variable])

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.adapters.cli.main import app
 from assistant.settings import Settings
 
 

@@ -10,12 +10,9 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from assistant.critique import critique_map
-from assistant.domain import Answer, Citation
-from assistant.parse import parse_map
-from assistant.slack.client import RateLimitRetry, retry_after
-from assistant.slack.dedupe import SeenEvents
-from assistant.slack.format import (
+from assistant.adapters.slack.client import RateLimitRetry, retry_after
+from assistant.adapters.slack.dedupe import SeenEvents
+from assistant.adapters.slack.format import (
     MAX_FINDINGS,
     answer_message,
     critique_message,
@@ -23,8 +20,11 @@ from assistant.slack.format import (
     shorten,
     to_mrkdwn,
 )
-from assistant.slack.incoming import looks_like_map, plain_text, split_command
-from assistant.slack.replies import Replies
+from assistant.adapters.slack.incoming import looks_like_map, plain_text, split_command
+from assistant.adapters.slack.replies import Replies
+from assistant.capabilities.critique.critic import critique_map
+from assistant.domain import Answer, Citation
+from assistant.formats.parse import parse_map
 
 
 def _citation(n: int, title: str = "Personas") -> Citation:

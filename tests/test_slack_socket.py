@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from websockets.sync.server import ServerConnection, serve
 
-from assistant.services import Services
+from assistant.adapters.slack.socket_mode import SlackConfigError, socket_mode_handler
+from assistant.app.services import Services
 from assistant.settings import Settings
-from assistant.slack.socket_mode import SlackConfigError, socket_mode_handler
 from tests.slack_server import BOT_USER, SlackStandIn, event_body
 
 APP_TOKEN = "xapp-1-A0POLKU-1234567890-abcdefabcdefabcdefabcdefabcdefabcdef"
@@ -168,7 +168,7 @@ def test_polku_slack_without_tokens_says_what_to_set(
 ) -> None:
     from typer.testing import CliRunner
 
-    from assistant.cli import app
+    from assistant.adapters.cli.main import app
 
     monkeypatch.setenv("POLKU_DATA_DIR", str(fresh_settings.data_dir))
     for name in ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.app.store import MapStore, StoreError
 from assistant.domain import Item
 from assistant.settings import Settings
-from assistant.store import MapStore, StoreError
 from tests.maps import good_map
 
 ANNA = "browser-anna"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import tiktoken_ext.openai_public as openai_public
 
-from assistant import tokens
+from assistant.llm import tokenizer as tokens
 
 
 @pytest.fixture

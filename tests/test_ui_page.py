@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.store import MapStore
-from assistant.ui.app import Page
+from assistant.adapters.web.ui.app import Page
+from assistant.app.store import MapStore
 
 
 def _is_skip(value: Any) -> bool:

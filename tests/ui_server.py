@@ -48,7 +48,7 @@ class RunningServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, health_auth: tuple[str, str] | None = None) -> RunningServer:
-        from assistant.server import create_app
+        from assistant.adapters.web.server import create_app
 
         config = uvicorn.Config(
             create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning"

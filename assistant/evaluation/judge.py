@@ -12,10 +12,10 @@ from pydantic import BaseModel, Field
 from assistant.domain import JourneyMap
 from assistant.evaluation.metrics import mean
 from assistant.evaluation.results import Tick
+from assistant.formats.render import render
 from assistant.llm.base import ChatModel, LLMError
+from assistant.llm.prompts import prompt
 from assistant.llm.structured import ask_structured
-from assistant.prompts import prompt
-from assistant.render import render
 
 
 class PersonaGrade(BaseModel):

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant import __version__
+from assistant.app.services import Services
 from assistant.domain import JourneyMap
 from assistant.evaluation import datasets
 from assistant.evaluation.results import Report, SuiteResult, Tick
 from assistant.evaluation.suites import critique, drafts, injection, qa, retrieval
 from assistant.llm.factory import mode_label
-from assistant.services import Services
 
 SUITES = ("retrieval", "qa", "drafts", "critique", "injection")
 Start = Callable[[str, int], Tick]  # (suite, number of cases) -> per-case tick

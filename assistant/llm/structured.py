@@ -14,9 +14,10 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.budget import TokenUsage, usage_of
+from assistant.domain.usage import TokenUsage
 from assistant.llm.base import ChatModel, LLMError, Message
-from assistant.prompts import prompt
+from assistant.llm.budget import usage_of
+from assistant.llm.prompts import prompt
 
 M = TypeVar("M", bound=BaseModel)
 MAX_ERROR_CHARS = 600

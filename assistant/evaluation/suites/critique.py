@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from assistant.app.services import Services
 from assistant.evaluation.datasets import CritiqueCase
 from assistant.evaluation.metrics import precision_recall_f1
 from assistant.evaluation.results import SuiteResult, Tick, rounded
-from assistant.parse import MapParseError, parse_map
-from assistant.services import Services
+from assistant.formats.parse import MapParseError, parse_map
 
 
 def run(

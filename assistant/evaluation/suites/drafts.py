@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from assistant.domain import Item, JourneyMap, Stage
+from assistant.app.services import Services
+from assistant.domain import CORE_LANES, Item, JourneyMap, Stage
 from assistant.evaluation.datasets import DraftScenario
 from assistant.evaluation.metrics import diversity, mean
 from assistant.evaluation.results import SuiteResult, Tick, rounded
-from assistant.render.common import CORE_LANES
-from assistant.services import Services
-from assistant.text import detect_language
+from assistant.language.text import detect_language
 
 
 def _norm(text: str) -> str:

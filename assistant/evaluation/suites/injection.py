@@ -9,11 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from assistant.app.services import Services
 from assistant.evaluation.datasets import InjectionCase
 from assistant.evaluation.metrics import mean
 from assistant.evaluation.results import SuiteResult, Tick, rounded
-from assistant.readers import read_path
-from assistant.services import Services
+from assistant.retrieval.readers import read_path
 
 _NOT_COPIED = ("*.lock", "polku.db*", "slack.db*", "exports", "browser-secret", "eval-sandbox*")
 

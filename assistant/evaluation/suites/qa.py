@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assistant.app.services import Services
 from assistant.domain import Answer
 from assistant.evaluation.datasets import QACase
 from assistant.evaluation.metrics import contains_any, mean
 from assistant.evaluation.results import SuiteResult, Tick, rounded
-from assistant.i18n import t
-from assistant.services import Services
-from assistant.text import detect_language
+from assistant.language.i18n import t
+from assistant.language.text import detect_language
 
 _MARKER = re.compile(r"\[(\d+)\]")
 

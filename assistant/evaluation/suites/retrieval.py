@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.app.services import Services
 from assistant.evaluation.datasets import RetrievalCase
 from assistant.evaluation.metrics import mean, mrr_at_k, ndcg_at_k, recall_at_k
 from assistant.evaluation.results import SuiteResult, Tick, rounded
-from assistant.services import Services
 
 PASSAGES = 40  # enough passages to rank ten documents
 

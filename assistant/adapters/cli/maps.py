@@ -1,0 +1,215 @@
+"""CLI commands for maps: interview, draft, critique (registered on the main app)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from assistant.domain import InterviewAnswers, JourneyMap, Lang
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]Error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def load_answers(path: Path) -> InterviewAnswers:
+    """InterviewAnswers from a JSON or YAML file, or a clear error."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return InterviewAnswers.model_validate(data or {})
+    except FileNotFoundError:
+        _fail(f"{path} does not exist.")
+    except yaml.YAMLError as exc:
+        _fail(f"{path} is not valid JSON or YAML: {exc}")
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}" for e in exc.errors()
+        )
+        _fail(
+            f"{path} does not match the answers format ({problems}). "
+            "See: polku schema InterviewAnswers"
+        )
+    raise AssertionError("unreachable")
+
+
+def export_map(journey: JourneyMap, out: Path, formats: str) -> list[Path]:
+    from assistant.formats.render import FORMATS, write_files
+
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        _fail(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}.")
+    return write_files(journey, wanted, out)
+
+
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use the offline engine even if a model is configured.")
+]
+
+
+def _services(offline: bool) -> Any:
+    from assistant.app.services import Services
+    from assistant.settings import Settings
+
+    return Services(Settings(), offline=offline)
+
+
+def _notices(notices: list[Any]) -> None:
+    for notice in notices:
+        errors.print(f"[yellow]{notice.message}[/]", highlight=False)
+
+
+def _drafted(services: Any, answers: InterviewAnswers) -> JourneyMap:
+    journey, notices, usage = services.draft(answers)
+    _notices(notices)
+    if usage.tokens_in:
+        errors.print(f"[dim]tokens in/out: {usage.tokens_in}/{usage.tokens_out}[/]")
+    return journey  # type: ignore[no-any-return]
+
+
+def _print_map(journey: JourneyMap) -> None:
+    from assistant.formats.render import render
+
+    data, _, _ = render(journey, "md")
+    console.print(data.decode("utf-8"), highlight=False, markup=False)
+
+
+def draft(
+    answers: Annotated[Path, typer.Option("--answers", help="InterviewAnswers as JSON or YAML.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JourneyMap as JSON.")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to export the map into.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Export formats: md,csv,xlsx,json,mermaid,html")
+    ] = "md,html",
+    offline: OfflineOption = False,
+) -> None:
+    """Draft a journey map from interview answers (tailored by the model when configured)."""
+    journey = _drafted(_services(offline), load_answers(answers))
+    if as_json:
+        print(journey.model_dump_json(indent=2))
+    else:
+        _print_map(journey)
+    if out:
+        for path in export_map(journey, out, fmt):
+            errors.print(f"Wrote {path}", highlight=False)
+
+
+def critique(
+    path: Annotated[Path, typer.Argument(help="A map: .md, .csv, .xlsx or .json")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print findings, score, summary, mode.")
+    ] = False,
+    offline: OfflineOption = False,
+) -> None:
+    """Critique a journey map against the guideline catalog; every finding cites its source."""
+    from assistant.formats.parse import MapParseError, parse_map
+
+    try:
+        journey = parse_map(path.read_bytes(), None, filename=path.name)
+    except FileNotFoundError:
+        _fail(f"{path} does not exist.")
+    except MapParseError as exc:
+        _fail(str(exc))
+    report, mode, notices = _services(offline).critique(journey)
+    _notices(notices)
+    if as_json:
+        data = {**report.model_dump(mode="json"), "mode": mode}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    table = Table("severity", "where", "finding", "suggestion", "source")
+    for finding in report.findings:
+        table.add_row(
+            finding.severity + (" (model)" if finding.origin == "llm" else ""),
+            finding.where,
+            finding.message,
+            finding.suggestion,
+            f"{finding.citation.title} ({finding.citation.id})",
+        )
+    console.print(table)
+    console.print(report.summary, highlight=False)
+
+
+def interview(
+    lang: Annotated[Lang | None, typer.Option("--lang", "-l", help="en, fi or et.")] = None,
+    answers_out: Annotated[
+        Path | None, typer.Option("--answers-out", help="Save the answers (JSON or YAML).")
+    ] = None,
+    state: Annotated[
+        Path | None,
+        typer.Option("--state", help="Save progress here after every answer; resume from it."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to export the map into.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Export formats.")] = "md,html",
+    offline: OfflineOption = False,
+) -> None:
+    """Answer a few questions; Polku drafts your journey map from them."""
+    from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
+
+    services = _services(offline)
+    current = _load_state(state) or InterviewState(
+        lang=lang or services.settings.language, lang_fixed=lang is not None
+    )
+    interviewer = Interviewer(current, understanding=services.understanding())
+    turn = interviewer.start()
+    while True:
+        console.print(f"\n[bold cyan]Polku:[/] {turn.message}", highlight=False)
+        if turn.done:
+            break
+        try:
+            reply = console.input("[bold]> [/]")
+        except EOFError:
+            errors.print("Input ended; progress kept." if state else "Input ended.")
+            raise typer.Exit(1) from None
+        turn = interviewer.reply(reply)
+        if state:
+            state.write_text(interviewer.state.model_dump_json(indent=2), encoding="utf-8")
+    answers = interviewer.state.answers
+    if answers_out:
+        _write_answers(answers, answers_out)
+    journey = _drafted(services, answers)
+    _print_map(journey)
+    if out:
+        for path in export_map(journey, out, fmt):
+            errors.print(f"Wrote {path}", highlight=False)
+
+
+def _load_state(path: Path | None) -> Any:
+    from assistant.capabilities.interview.interviewer import InterviewState
+
+    if path is None or not path.exists():
+        return None
+    try:
+        return InterviewState.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError:
+        _fail(f"{path} is not a saved interview. Delete it to start over.")
+    return None
+
+
+def _write_answers(answers: InterviewAnswers, path: Path) -> None:
+    data = answers.model_dump(mode="json")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    errors.print(f"Wrote {path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(interview)
+    app.command()(draft)
+    app.command()(critique)

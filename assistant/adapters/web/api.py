@@ -1,0 +1,243 @@
+"""The REST API: ``create_api(services)`` builds a FastAPI app with every route under ``/api``.
+
+The Gradio UI can be mounted onto the same app at "/"; ``/docs`` serves the OpenAPI docs.
+Every refused request gets a 4xx with ``{"error": "<what was wrong and what to do>"}``.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
+from starlette.datastructures import Headers, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant import __version__
+from assistant.adapters.web.guards import BusyLimit
+from assistant.app.services import QuestionError, Services
+from assistant.domain import Answer, Finding, InterviewAnswers, JourneyMap, Lang
+from assistant.domain.events import Notice
+from assistant.formats.parse import MapParseError, parse_map
+from assistant.formats.render import FORMATS, ExportFormat, render
+from assistant.llm.factory import mode_label
+
+logger = logging.getLogger(__name__)
+
+JSON, MULTIPART = "application/json", "multipart/form-data"
+_BODY_TYPES = {"/api/ask": {JSON}, "/api/draft": {JSON}, "/api/export": {JSON}}
+_BODY_TYPES["/api/critique"] = {JSON, MULTIPART}
+_SCHEMA = "the request schemas are at /docs"
+TextFormat = Literal["md", "csv", "json"]
+MapSource = tuple[str | bytes, TextFormat | None, str | None]  # data, format, file name
+
+
+class AskRequest(BaseModel):
+    question: str = Field(max_length=4000, description="A question about journey mapping.")
+    lang: Lang | None = Field(default=None, description="en, fi or et; guessed when omitted.")
+    k: int | None = Field(default=None, ge=1, le=50, description="How many passages to cite.")
+
+
+class CritiqueText(BaseModel):
+    map: str = Field(description="The map as text: a Markdown table, CSV or Polku's JSON.")
+    format: TextFormat | None = Field(None, description="md, csv or json; guessed if omitted.")
+
+
+class CritiqueResult(BaseModel):
+    findings: list[Finding] = Field(description="Every finding, most severe first.")
+    score: int = Field(ge=0, le=100, description="100 minus the penalties of the findings.")
+    summary: str = Field(description="One line in the map's language.")
+    mode: str = Field(description="offline (rules only) or llm (rules plus a model's review).")
+
+
+class ExportRequest(BaseModel):
+    map: JourneyMap = Field(description="The journey map to export.")
+    format: ExportFormat = Field(description=f"One of: {', '.join(FORMATS)}.")
+
+
+class Health(BaseModel):
+    status: str = Field(description="Always 'ok' when the server answers.")
+    mode: str = Field(description="'offline', or the name of the configured chat model.")
+    version: str = Field(description="Polku's version.")
+
+
+_FILE = {"file": {"type": "string", "format": "binary", "description": ".md, .csv, .xlsx, .json"}}
+_UPLOAD = {"schema": {"type": "object", "required": ["file"], "properties": _FILE}}
+_JSON_TEXT = {"schema": CritiqueText.model_json_schema()}
+_CONTENT = {JSON: _JSON_TEXT, MULTIPART: _UPLOAD}
+_CRITIQUE_BODY = {"requestBody": {"required": True, "content": _CONTENT}}
+
+
+def error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _too_large(limit_mb: int, size: int | None = None) -> str:
+    got = f"The upload is {size / 1_000_000:.1f} MB" if size else "The upload is too large"
+    return f"{got}; the limit is {limit_mb} MB. Send a smaller file or export just the map."
+
+
+def _wrong_type(media: str, multipart: bool) -> str:
+    what = f"Unsupported content type {media!r}" if media else "No content type"
+    upload = " or as a multipart/form-data upload with a 'file' field" if multipart else ""
+    return f"{what}: send the body as JSON (Content-Type: application/json){upload}; {_SCHEMA}."
+
+
+class BodyGuard:
+    """Refuse an /api body of the wrong type or too large before it is read into memory."""
+
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app, self.services = app, services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", "")).removeprefix(str(scope.get("root_path", "")))
+        if scope["type"] != "http" or scope["method"] != "POST" or path not in _BODY_TYPES:
+            return await self.app(scope, receive, send)
+        limit_mb = self.services.settings.max_upload_mb
+        headers = Headers(scope=scope)
+        media = headers.get("content-type", "").split(";")[0].strip().lower()
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit_mb * 1_000_000:
+            return await error(413, _too_large(limit_mb, int(length)))(scope, receive, send)
+        if media not in _BODY_TYPES[path]:
+            message = _wrong_type(media, MULTIPART in _BODY_TYPES[path])
+            return await error(415, message)(scope, receive, send)
+        received = 0
+
+        async def limited() -> Message:  # a body sent without Content-Length (chunked)
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit_mb * 1_000_000:
+                raise HTTPException(413, _too_large(limit_mb))
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _validation_message(errors: Sequence[Any]) -> str:
+    parts = []
+    for problem in errors:
+        loc = [str(part) for part in problem.get("loc", ())]
+        if problem.get("type") == "json_invalid":
+            reason = problem.get("ctx", {}).get("error") or problem.get("msg", "")
+            at = f" at character {loc[1]}" if len(loc) > 1 else ""
+            return f"The request body is not valid JSON ({reason}{at}): send one JSON object."
+        parts.append(f"{'.'.join(loc) or 'body'}: {problem.get('msg', 'invalid')}")
+    more = f" (and {len(parts) - 5} more)" if len(parts) > 5 else ""
+    return f"Invalid request: {'; '.join(parts[:5])}{more}. Fix the fields and retry; {_SCHEMA}."
+
+
+async def map_source(request: Request) -> MapSource:
+    """The map to critique, from a JSON body or from a multipart file upload."""
+    if request.headers.get("content-type", "").lower().startswith(MULTIPART):
+        async with request.form(max_files=1, max_fields=8) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                message = "No file in the upload: send the map as the multipart field 'file' "
+                raise HTTPException(422, message + "(.md, .csv, .xlsx or .json).")
+            return await upload.read(), None, upload.filename
+    try:
+        text = CritiqueText.model_validate_json(await request.body())
+    except ValidationError as exc:
+        problems = exc.errors(include_url=False)
+        raise RequestValidationError([{**p, "loc": ("body", *p["loc"])} for p in problems]) from exc
+    return text.map, text.format, None
+
+
+def _add_notices(response: Response, notices: list[Notice]) -> None:
+    for notice in notices:  # URL-encoded: HTTP headers cannot carry every letter of fi/et
+        response.headers.append("X-Polku-Notice", quote(notice.message))
+
+
+def _attachment(filename: str) -> str:
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def create_api(services: Services) -> FastAPI:
+    """The REST API over ``services``: routes under /api, OpenAPI docs at /docs."""
+    app = FastAPI(title="Polku API", version=__version__, description=__doc__)
+    app.add_middleware(BodyGuard, services=services)
+    settings = services.settings
+    app.add_middleware(
+        BusyLimit,
+        max_active=settings.api_max_active,
+        max_waiting=settings.api_max_waiting,
+        wait_s=settings.busy_wait_s,
+    )
+    router = APIRouter(prefix="/api")
+
+    @router.get("/health")
+    def health() -> Health:
+        mode = "offline" if services.model is None else mode_label(services.model)
+        return Health(status="ok", mode=mode, version=__version__)
+
+    @router.post("/ask")
+    def ask(body: AskRequest) -> Answer:
+        """Answer a methodology question from the knowledge base, with citations."""
+        return services.ask(body.question, body.lang, body.k)
+
+    @router.post("/draft")
+    def draft(answers: InterviewAnswers, response: Response) -> JourneyMap:
+        """Draft a map from interview answers; notices come in X-Polku-Notice (URL-encoded)."""
+        journey, notices, _usage = services.draft(answers)
+        _add_notices(response, notices)
+        return journey
+
+    @router.post("/critique", openapi_extra=_CRITIQUE_BODY)
+    def critique(
+        source: Annotated[MapSource, Depends(map_source)], response: Response
+    ) -> CritiqueResult:
+        """Critique a map sent as JSON ``{map, format}`` or uploaded as the multipart 'file'."""
+        journey = parse_map(source[0], source[1], filename=source[2])
+        report, mode, notices = services.critique(journey)
+        _add_notices(response, notices)
+        return CritiqueResult(**report.model_dump(exclude={"breakdown"}), mode=mode)
+
+    @router.post("/export", response_class=Response)
+    def export(body: ExportRequest) -> Response:
+        """The map as a file: md, csv, xlsx, json, mermaid or html."""
+        content, filename, mime = render(body.map, body.format)
+        headers = {"Content-Disposition": _attachment(filename)}
+        return Response(content, media_type=mime, headers=headers)
+
+    @router.api_route(
+        "/{path:path}", methods=["GET", "POST", "PUT", "DELETE"], include_in_schema=False
+    )
+    def unknown(request: Request) -> None:  # a JSON 404 even where Gradio is mounted at "/"
+        known = any(getattr(route, "path", "") == request.url.path for route in router.routes)
+        raise HTTPException(405 if known else 404)
+
+    app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error(422, _validation_message(exc.errors()))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        message = str(exc.detail)
+        if exc.status_code in (404, 405):
+            message = f"{message}: {request.method} {request.url.path}; the routes are at /docs."
+        return error(exc.status_code, message)
+
+    async def refused(_: Request, exc: Exception) -> JSONResponse:
+        return error(400 if isinstance(exc, QuestionError) else 422, str(exc))
+
+    app.add_exception_handler(MapParseError, refused)  # the messages say what to do
+    app.add_exception_handler(QuestionError, refused)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        logger.error("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
+        return error(500, "internal error; the details are in the server log")
+
+    return app

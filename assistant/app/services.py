@@ -1,0 +1,145 @@
+"""Wires settings to the index, the retriever and the capabilities; one per process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from assistant.capabilities.critique.critic import critique_map
+from assistant.capabilities.drafting.draft import draft_map
+from assistant.capabilities.qa.assisted import GenerativeAnswerer, offline_events
+from assistant.domain import Answer, CritiqueReport, InterviewAnswers, JourneyMap, Lang
+from assistant.domain.events import AnswerReady, Event, Notice
+from assistant.domain.usage import TokenUsage
+from assistant.language.i18n import t
+from assistant.language.text import detect_language
+from assistant.llm.base import ChatModel, LLMError
+from assistant.llm.factory import chat_model
+from assistant.llm.guards import is_injection
+from assistant.llm.tokenizer import ensure_token_files
+from assistant.retrieval.documents import Document
+from assistant.retrieval.index import IndexReport, KnowledgeIndex, Progress
+from assistant.retrieval.search import Hit, HybridRetriever
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.capabilities.interview.assisted import ModelUnderstanding
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as asked."""
+
+
+class Services:
+    """Lazily built parts of Polku, shared by every adapter of one process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        progress: Progress | None = None,
+        model: ChatModel | None = None,
+        offline: bool = False,
+    ) -> None:
+        self.settings = settings
+        self._progress = progress
+        self._model = model
+        self.offline = offline
+
+    @cached_property
+    def model(self) -> ChatModel | None:
+        """The configured chat model; ``None`` when offline (by choice or configuration)."""
+        if self.offline:
+            return None
+        if self._model is None:
+            self._model = chat_model(self.settings)
+        if self._model is not None:
+            self.ensure_tokens()
+        return self._model
+
+    @cached_property
+    def answerer(self) -> GenerativeAnswerer | None:
+        return GenerativeAnswerer(self.model, self.settings) if self.model else None
+
+    @cached_property
+    def index(self) -> KnowledgeIndex:
+        index = KnowledgeIndex(self.settings)
+        index.sync_builtin(self._progress)
+        return index
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.index)
+
+    def ensure_tokens(self) -> None:
+        ensure_token_files(self.settings.data_dir / "tiktoken")
+
+    def ask_events(
+        self, question: str, lang: Lang | None = None, k: int | None = None
+    ) -> Iterator[Event]:
+        """Answer a question as a stream of events ending with ``AnswerReady``."""
+        question = question.strip()
+        lang = lang or detect_language(question, self.settings.language)
+        if not question:
+            raise QuestionError(t("empty_question", lang))
+        hits = self.retriever.search(question, lang=lang, k=k or self.settings.retrieval_k)
+        if self.answerer is None:
+            yield from offline_events(question, hits, lang)
+        else:
+            yield from self.answerer.events(question, hits, lang)
+
+    def ask(self, question: str, lang: Lang | None = None, k: int | None = None) -> Answer:
+        final = [e for e in self.ask_events(question, lang, k) if isinstance(e, AnswerReady)]
+        return final[-1].answer
+
+    def understanding(self) -> ModelUnderstanding | None:
+        """The interview's model reader, when a model is configured."""
+        from assistant.capabilities.interview.assisted import ModelUnderstanding
+
+        return ModelUnderstanding(self.model, self.settings) if self.model else None
+
+    def evidence_for(self, answers: InterviewAnswers, k: int = 8) -> list[Hit]:
+        """Passages of the person's own documents that bear on their answers."""
+        if self.index.counts()[1] == 0:
+            return []
+        query = " ".join([answers.business, *answers.pain_points, *answers.persona.goals])
+        hits = self.retriever.search(query or "customer", lang=answers.language, k=k * 3)
+        own = [h for h in hits if h.chunk.doc_id.startswith("user/")]
+        return [h for h in own if not is_injection(h.chunk.text)][:k]  # never to the model
+
+    def draft(self, answers: InterviewAnswers) -> tuple[JourneyMap, list[Notice], TokenUsage]:
+        """The offline draft, tailored by the model when there is one (offline on failure)."""
+        from assistant.capabilities.drafting.assisted import Tailor
+
+        journey = draft_map(answers)
+        if self.model is None:
+            return journey, [], TokenUsage()
+        tailor = Tailor(self.model, self.settings)
+        try:
+            tailored = tailor.tailor(journey, answers, self.evidence_for(answers))
+        except LLMError as exc:
+            notice = Notice(
+                level="warning",
+                message=t("llm_fallback", answers.language, reason=exc.reason),
+            )
+            return journey, [notice], tailor.usage
+        return tailored.model_copy(update={"mode": "llm"}), [], tailor.usage
+
+    def critique(
+        self, journey: JourneyMap, today: date | None = None
+    ) -> tuple[CritiqueReport, str, list[Notice]]:
+        """Rule findings, plus the model's qualitative findings when there is a model."""
+        from assistant.capabilities.critique.assisted import ModelCritic
+
+        report = critique_map(journey, today)
+        if self.model is None:
+            return report, "offline", []
+        try:
+            return ModelCritic(self.model, self.settings).review(journey, report), "llm", []
+        except LLMError as exc:
+            message = t("llm_fallback", journey.language, reason=exc.reason)
+            return report, "offline", [Notice(level="warning", message=message)]
+
+    def ingest(self, docs: Sequence[Document], progress: Progress | None = None) -> IndexReport:
+        return self.index.sync_documents(docs, "user", progress)

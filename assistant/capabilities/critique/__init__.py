@@ -1,0 +1,1 @@
+"""Critique: guideline checks with cited findings, plus a model's qualitative review."""

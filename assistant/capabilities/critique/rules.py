@@ -1,0 +1,300 @@
+"""One executable check per guideline id. Each returns (where, placeholders) for its findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.catalog.stage_models import known_stage
+from assistant.domain import Item, JourneyMap, Lang, Opportunity, Stage, StageKey, Touchpoint
+from assistant.language.vocabulary import (
+    has_physical_presence,
+    infer_model,
+    mentions,
+    stage_for,
+    vocabulary,
+)
+
+Hit = tuple[str, dict[str, str]]  # (where, values for the message placeholders)
+STALE_AFTER_DAYS = 183
+SUGGESTION_SHARE_LIMIT = 60
+JARGON = (
+    "mql",
+    "sql",
+    "lead qualification",
+    "lead scoring",
+    "funnel stage",
+    "tofu",
+    "mofu",
+    "bofu",
+    "upsell motion",
+    "icp",
+    "pipeline stage",
+    "sales accepted lead",
+    "conversion event",
+    "liidien kvalifiointi",
+    "myyntisuppilo",
+    "liidi",
+    "müügilehter",
+    "liidide kvalifitseerimine",
+)
+_SOURCE_CUE = re.compile(
+    r"source|according|lähde|mukaan|allika|järgi|seed-|\([^)]*\d{4}[^)]*\)|https?://", re.I
+)
+_STATISTIC = re.compile(r"\d+(?:[.,]\d+)?\s?%")
+# Two people: a conjunction followed by another capitalised name ("Kadri ja Ants"), not a
+# second role of the same person ("owner and managing director", "äiti ja yrittäjä").
+_SEVERAL_NAMES = re.compile(r"\s(?:[Aa]nd|ja|ning|&|\+|/)\s+(?=[A-ZÄÖÅÕÜŠŽ])")
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What the critic infers about a map that the map may leave unstated."""
+
+    lang: Lang
+    is_b2b: bool
+    physical_presence: bool
+    today: date | None = None  # None: the real date (set for reproducible evaluations)
+
+    @classmethod
+    def of(cls, journey: JourneyMap, today: date | None = None) -> MapContext:
+        described = " ".join(
+            filter(
+                None,
+                [
+                    journey.business,
+                    journey.scenario,
+                    journey.title,
+                    journey.persona.segment if journey.persona else "",
+                    journey.persona.b2b_role or "" if journey.persona else "",
+                ],
+            )
+        )
+        offline = any(tp.kind == "offline" for s in journey.stages for tp in s.touchpoints)
+        return cls(
+            lang=journey.language,
+            is_b2b=journey.model == "b2b"
+            or bool(journey.stakeholders)
+            or (journey.model is None and infer_model(described) == "b2b"),
+            physical_presence=has_physical_presence(described) or offline,
+            today=today,
+        )
+
+
+def lane_name(lane: str, lang: Lang) -> str:
+    names = vocabulary().lanes[lane].get(lang)  # type: ignore[index]
+    return names[0] if names else lane.replace("_", " ")
+
+
+def stage_keys(stage: Stage) -> set[StageKey]:
+    known = known_stage(stage.key.replace("-", " ") if stage.key else stage.name)
+    known = known or known_stage(stage.name)
+    if known:
+        return set(known)
+    cue = stage_for(stage.name)
+    return {cue} if cue else set()
+
+
+def _texts(stage: Stage) -> list[str]:
+    items: list[Item] = [*stage.actions, *stage.thoughts, *stage.pain_points]
+    if stage.customer_goal:
+        items.append(stage.customer_goal)
+    return (
+        [i.text for i in items]
+        + [o.text for o in stage.opportunities]
+        + [tp.channel for tp in stage.touchpoints]
+    )
+
+
+def _emotion_recorded(stage: Stage) -> bool:
+    return stage.emotion.score != 0 or bool(stage.emotion.label.strip())
+
+
+def one_persona(m: JourneyMap, c: MapContext) -> list[Hit]:
+    if m.persona is None or not m.persona.name.strip():
+        return [("persona", {"count": "0"})]
+    several = len(_SEVERAL_NAMES.findall(m.persona.name))
+    return [("persona", {"count": str(several + 1)})] if several else []
+
+
+def persona_evidence(m: JourneyMap, c: MapContext) -> list[Hit]:
+    if m.persona and not m.persona.evidence and not m.evidence:
+        return [("persona", {})]
+    return []
+
+
+def scenario_stated(m: JourneyMap, c: MapContext) -> list[Hit]:
+    return [] if m.scenario.strip() else [("map", {})]
+
+
+def map_type(m: JourneyMap, c: MapContext) -> list[Hit]:
+    return [] if m.map_type else [("map", {})]
+
+
+def full_lifecycle(m: JourneyMap, c: MapContext) -> list[Hit]:
+    """Stages before and after the purchase: named as such, or simply placed around a
+    recognised purchase stage ("Looking for a place | Booking | Stay | Coming back")."""
+    per_stage = [stage_keys(s) for s in m.stages]
+    keys = set().union(*per_stage) if per_stage else set()
+    before = bool(keys & {"awareness", "consideration"})
+    after = bool(keys & {"retention", "advocacy"})
+    buying = [i for i, found in enumerate(per_stage) if "purchase" in found]
+    if buying:
+        before = before or buying[0] > 0
+        after = after or buying[-1] < len(per_stage) - 1
+    return [] if before and after else [("stages", {})]
+
+
+def customer_language(m: JourneyMap, c: MapContext) -> list[Hit]:
+    hits = []
+    for stage in m.stages:
+        for text in [stage.name, *_texts(stage)]:
+            if mentions(text, JARGON):
+                hits.append((stage.name, {"stage": stage.name, "item": text}))
+    return hits
+
+
+def stage_lanes(m: JourneyMap, c: MapContext) -> list[Hit]:
+    hits = []
+    for stage in m.stages:
+        missing = [
+            lane
+            for lane, present in (
+                (
+                    "customer_goal",
+                    stage.customer_goal is not None and bool(stage.customer_goal.text),
+                ),
+                ("actions", bool(stage.actions)),
+                ("touchpoints", bool(stage.touchpoints)),
+                ("emotion", _emotion_recorded(stage)),
+                ("pain_points", bool(stage.pain_points)),
+            )
+            if not present
+        ]
+        if missing:
+            names = ", ".join(lane_name(lane, c.lang) for lane in missing)
+            hits.append((stage.name, {"stage": stage.name, "item": names}))
+    return hits
+
+
+def emotional_lows(m: JourneyMap, c: MapContext) -> list[Hit]:
+    recorded = [s for s in m.stages if _emotion_recorded(s)]
+    if not recorded:
+        return [("emotion", {"stage": "—"})]
+    lowest = min(recorded, key=lambda s: s.emotion.score)
+    if lowest.emotion.score < 0 and not (lowest.pain_points and lowest.opportunities):
+        return [(lowest.name, {"stage": lowest.name})]
+    return []
+
+
+def touchpoint_channels(m: JourneyMap, c: MapContext) -> list[Hit]:
+    hits = [(s.name, {"stage": s.name}) for s in m.stages if not s.touchpoints]
+    kinds = {tp.kind for s in m.stages for tp in s.touchpoints}
+    if (kinds == {"online"} and c.physical_presence) or kinds == {"offline"}:
+        hits.append(("touchpoints", {"stage": "—"}))
+    return hits
+
+
+def pain_point_opportunity(m: JourneyMap, c: MapContext) -> list[Hit]:
+    return [
+        (s.name, {"stage": s.name, "count": str(len(s.pain_points))})
+        for s in m.stages
+        if s.pain_points and not s.opportunities
+    ]
+
+
+def opportunity_owner_metric(m: JourneyMap, c: MapContext) -> list[Hit]:
+    return [
+        (s.name, {"stage": s.name, "item": o.text})
+        for s in m.stages
+        for o in s.opportunities
+        if not (o.owner and o.metric)
+    ]
+
+
+def customer_feedback(m: JourneyMap, c: MapContext) -> list[Hit]:
+    kinds = vocabulary().evidence_kinds
+    feedback_terms = [
+        t
+        for key, terms in kinds.items()
+        if key not in ("analytics", "sales_data")
+        for t in terms.all()
+    ]
+    sources = [*m.evidence, *(m.persona.evidence if m.persona else [])]
+    text = " ".join(f"{s.title} {s.doc_id}" for s in sources)
+    return [] if mentions(text, feedback_terms) else [("evidence", {})]
+
+
+def evidence_based(m: JourneyMap, c: MapContext) -> list[Hit]:
+    entries: list[Item | Touchpoint | Opportunity] = []
+    for s in m.stages:
+        entries += [*s.actions, *s.thoughts, *s.pain_points]
+        entries += [*s.touchpoints, *s.opportunities]
+    kinds = [entry.provenance.kind for entry in entries]
+    if not kinds:
+        return []
+    share = round(100 * sum(k in ("pattern", "llm") for k in kinds) / len(kinds))
+    return [("map", {"count": str(share)})] if share > SUGGESTION_SHARE_LIMIT else []
+
+
+def keep_updated(m: JourneyMap, c: MapContext, today: date | None = None) -> list[Hit]:
+    today = today or c.today or date.today()
+    missing = [
+        name
+        for name, value in (
+            ("owner", m.owner),
+            ("last_updated", m.last_updated),
+            ("review_cadence", m.review_cadence),
+        )
+        if not value
+    ]
+    if m.last_updated and (today - m.last_updated).days > STALE_AFTER_DAYS:
+        missing.append(f"last_updated {m.last_updated.isoformat()}")
+    meta = vocabulary().meta_keys
+    shown = [meta[n].get(c.lang)[0] if n in meta and meta[n].get(c.lang) else n for n in missing]
+    return [("map", {"item": ", ".join(shown)})] if missing else []
+
+
+def b2b_stakeholders(m: JourneyMap, c: MapContext) -> list[Hit]:
+    return [("stakeholders", {})] if c.is_b2b and not m.stakeholders else []
+
+
+def stage_transitions(m: JourneyMap, c: MapContext) -> list[Hit]:
+    return [
+        (after.name, {"stage": after.name})
+        for before, after in zip(m.stages, m.stages[1:])
+        if before.emotion.score - after.emotion.score >= 2 and not after.pain_points
+    ]
+
+
+def attributed_statistics(m: JourneyMap, c: MapContext) -> list[Hit]:
+    texts = [m.scenario, *(m.persona.goals + m.persona.frustrations if m.persona else [])]
+    texts += [text for s in m.stages for text in _texts(s)]
+    return [
+        ("map", {"item": text})
+        for text in texts
+        if _STATISTIC.search(text) and not _SOURCE_CUE.search(text)
+    ]
+
+
+CHECKS: dict[str, Callable[[JourneyMap, MapContext], list[Hit]]] = {
+    "one-persona": one_persona,
+    "persona-evidence": persona_evidence,
+    "scenario-stated": scenario_stated,
+    "map-type": map_type,
+    "full-lifecycle": full_lifecycle,
+    "customer-language": customer_language,
+    "stage-lanes": stage_lanes,
+    "emotional-lows": emotional_lows,
+    "touchpoint-channels": touchpoint_channels,
+    "pain-point-opportunity": pain_point_opportunity,
+    "opportunity-owner-metric": opportunity_owner_metric,
+    "customer-feedback": customer_feedback,
+    "evidence-based": evidence_based,
+    "keep-updated": keep_updated,
+    "b2b-stakeholders": b2b_stakeholders,
+    "stage-transitions": stage_transitions,
+    "attributed-statistics": attributed_statistics,
+}

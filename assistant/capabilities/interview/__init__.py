@@ -1,0 +1,1 @@
+"""The interview: one question at a time, offline rules plus a model reader."""

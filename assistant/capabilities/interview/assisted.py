@@ -1,0 +1,112 @@
+"""The interview with a model: free text read into slots, questions fitted to the person.
+
+``ModelUnderstanding`` plugs into ``Interviewer``. Whenever the model fails or replies with
+something unusable, it returns ``None`` and the interviewer reads the reply offline.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.capabilities.interview.script import script
+from assistant.domain import BusinessModel, InterviewAnswers, Lang, MapType
+from assistant.domain.usage import TokenUsage
+from assistant.language.i18n import t
+from assistant.llm.base import ChatModel, LLMError
+from assistant.llm.prompts import prompt
+from assistant.llm.structured import ask_structured
+from assistant.settings import Settings
+
+SLOT_FIELDS = {
+    "persona_who": ("persona", "who"),
+    "persona_goals": ("persona", "goals"),
+    "persona_frustrations": ("persona", "frustrations"),
+}
+
+
+class SlotValues(BaseModel):
+    """Every slot one reply may fill; absent means the reply did not say."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    business: str | None = Field(default=None, description="What the business does, for whom.")
+    industry: str | None = Field(default=None, description="The industry in a few words.")
+    model: BusinessModel | None = Field(default=None, description="b2b or b2c.")
+    map_type: MapType | None = Field(default=None, description="The kind of map wanted.")
+    persona_who: str | None = Field(default=None, description="Who the typical customer is.")
+    persona_goals: list[str] | None = Field(default=None, description="The customer's goals.")
+    persona_frustrations: list[str] | None = Field(
+        default=None, description="What frustrates the customer."
+    )
+    evidence: list[str] | None = Field(default=None, description="Research that exists.")
+    stages: list[str] | None = Field(default=None, description="Stages, if the person named any.")
+    channels: list[str] | None = Field(default=None, description="Channels, online and offline.")
+    pain_points: list[str] | None = Field(default=None, description="Known pain points.")
+    kpis: list[str] | None = Field(default=None, description="KPIs the business tracks.")
+    owner: str | None = Field(default=None, description="Who will own the map.")
+    review_cadence: str | None = Field(default=None, description="How often it is reviewed.")
+
+    def given(self) -> dict[str, object]:
+        return {k: v for k, v in self.model_dump().items() if v not in (None, "", [])}
+
+
+def apply(values: dict[str, object], answers: InterviewAnswers) -> None:
+    for slot, value in values.items():
+        if slot in SLOT_FIELDS:
+            _, field = SLOT_FIELDS[slot]
+            setattr(answers.persona, field, value)
+        else:
+            setattr(answers, slot, value)
+
+
+class ModelUnderstanding:
+    """Reads replies and phrases questions with a chat model; ``None`` means 'do it offline'."""
+
+    def __init__(self, model: ChatModel, settings: Settings) -> None:
+        self.model = model
+        self.settings = settings
+        self.usage = TokenUsage()
+        self.failures: list[str] = []
+
+    def _known(self, answers: InterviewAnswers) -> str:
+        return json.dumps(answers.model_dump(exclude_defaults=True), ensure_ascii=False)
+
+    def extract(
+        self, slot: str, text: str, answers: InterviewAnswers, lang: Lang
+    ) -> SlotValues | None:
+        messages = prompt("interview_extract").messages(
+            language_name=t("language_name", lang),
+            slot=slot,
+            question=script().slots[slot].question.get(lang),
+            reply=text,
+            known=self._known(answers),
+            schema=json.dumps(SlotValues.model_json_schema()),
+        )
+        try:
+            values, usage = ask_structured(
+                self.model, messages, SlotValues, attempts=self.settings.llm_structured_attempts
+            )
+        except LLMError as exc:
+            self.failures.append(exc.reason)
+            return None
+        self.usage = self.usage + usage
+        return values
+
+    def phrase(
+        self, slot: str, answers: InterviewAnswers, missing: list[str], lang: Lang
+    ) -> str | None:
+        messages = prompt("interview_question").messages(
+            language_name=t("language_name", lang),
+            slot=slot,
+            base_question=script().slots[slot].question.get(lang),
+            known=self._known(answers),
+            missing=", ".join(missing),
+        )
+        try:
+            text = self.model.complete(messages, max_tokens=120).strip()
+        except LLMError as exc:
+            self.failures.append(exc.reason)
+            return None
+        return text if 3 < len(text) < 400 and "?" in text else None

@@ -1,0 +1,1 @@
+"""Methodology questions: extractive answers offline, generated and grounded with a model."""

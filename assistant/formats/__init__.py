@@ -1,0 +1,1 @@
+"""Map files: ``parse`` (imports) and ``render`` (exports), over one cell syntax."""

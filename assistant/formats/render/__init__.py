@@ -1,0 +1,81 @@
+"""Export a journey map: Markdown, CSV, XLSX, JSON, Mermaid or a standalone HTML page.
+
+``render(map, fmt)`` returns (bytes, filename, mime type); each format also has its own
+function (``render_markdown``...) returning text or bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from assistant.domain import JourneyMap
+from assistant.formats.render.csv_export import render_csv
+from assistant.formats.render.html import render_html
+from assistant.formats.render.json_export import render_json
+from assistant.formats.render.markdown import render_markdown
+from assistant.formats.render.mermaid import render_mermaid
+from assistant.formats.render.xlsx import render_xlsx
+from assistant.formats.syntax import encodable
+
+__all__ = [
+    "FORMATS",
+    "ExportFormat",
+    "filename_for",
+    "render",
+    "render_csv",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_mermaid",
+    "render_xlsx",
+]
+
+ExportFormat = Literal["md", "csv", "xlsx", "json", "mermaid", "html"]
+FORMATS: tuple[ExportFormat, ...] = ("md", "csv", "xlsx", "json", "mermaid", "html")
+_TEXT = "; charset=utf-8"
+_RENDERERS: dict[str, tuple[Callable[[JourneyMap], str | bytes], str, str]] = {
+    "md": (render_markdown, "md", "text/markdown" + _TEXT),
+    "csv": (render_csv, "csv", "text/csv" + _TEXT),
+    "xlsx": (
+        render_xlsx,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "json": (render_json, "json", "application/json"),
+    "mermaid": (render_mermaid, "mmd", "text/vnd.mermaid" + _TEXT),
+    "html": (render_html, "html", "text/html" + _TEXT),
+}
+
+
+def filename_for(journey: JourneyMap, extension: str) -> str:
+    """A safe file name from the map's title: ``kahvila-polku-customer-journey.md``."""
+    slug = re.sub(r"[^\w]+", "-", journey.title.lower()).strip("-_")[:60].strip("-_")
+    return f"{slug or 'journey-map'}.{extension}"
+
+
+def render(journey: JourneyMap, fmt: str) -> tuple[bytes, str, str]:
+    """The map in ``fmt`` (one of FORMATS): (content, file name, MIME type)."""
+    if fmt not in _RENDERERS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    renderer, extension, mime = _RENDERERS[fmt]
+    journey = encodable(journey)  # a lone surrogate (say, from a JSON escape) cannot be written
+    content = renderer(journey)
+    if isinstance(content, str):
+        # A BOM lets Excel open UTF-8 CSV with ä, ö and õ intact; the importer strips it.
+        content = content.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+    return content, filename_for(journey, extension), mime
+
+
+def write_files(journey: JourneyMap, formats: list[str], folder: Path) -> list[Path]:
+    """Write the map in each format into ``folder``; the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        content, filename, _ = render(journey, fmt)
+        path = folder / filename
+        path.write_bytes(content)
+        written.append(path)
+    return written

@@ -1,0 +1,195 @@
+"""HTML: one standalone page (inline CSS and SVG; no scripts, fonts or links) that prints
+cleanly to PDF. Stages are columns, lanes are rows, and the emotion curve runs across the
+stage columns. Suggestions look different from the person's own facts. All text is escaped,
+and a Content-Security-Policy forbids scripts even if something slipped through.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from assistant.domain import JourneyMap, Lang, Persona, Stage
+from assistant.formats.render.common import (
+    PERSONA_ORDER,
+    SUGGESTED,
+    Entry,
+    has_suggestions,
+    lane_rows,
+    meta_pairs,
+    signed,
+)
+from assistant.formats.terms import lane_display, meta_display
+
+LEGEND: dict[Lang, str] = {
+    "en": "Dashed, italic entries are suggestions (from Polku's knowledge base or a language "
+    "model), not findings from your research: check them.",
+    "fi": "Katkoviivalla ja kursiivilla merkityt kohdat ovat ehdotuksia (Polun tietopohjasta "
+    "tai kielimallilta), eivät tutkimuksenne tuloksia: tarkista ne.",
+    "et": "Katkendjoone ja kaldkirjaga kirjed on soovitused (Polku teadmusbaasist või "
+    "keelemudelilt), mitte teie uuringu tulemused: kontrollige neid.",
+}
+CURVE_HEIGHT, CURVE_TOP, STEP = 150, 20, 27.5
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+CSS = """
+:root{--ink:#1f2933;--muted:#52606d;--line:#cbd2d9;--head:#e4ecf7;--sugg:#fffbea}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);
+margin:1.5rem;line-height:1.4}
+h1{font-size:1.6rem;margin:0 0 .5rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0 0 1rem}
+dt{font-weight:600;color:var(--muted)}
+dd{margin:0}
+dd ul{margin:0;padding-left:1.1rem}
+.persona{border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem;
+max-width:60rem}
+.persona h2{margin:0 0 .5rem;font-size:1.2rem}
+.persona blockquote{margin:.25rem 0 .75rem;font-style:italic;color:var(--muted)}
+table.map{width:100%;border-collapse:collapse;table-layout:fixed}
+table.map th,table.map td{border:1px solid var(--line);padding:.4rem .5rem;vertical-align:top;
+text-align:left;overflow-wrap:anywhere}
+table.map thead th,table.map th[scope=row]{background:var(--head)}
+table.map col.lane{width:11rem}
+ul.items{list-style:none;margin:0;padding:0}
+ul.items li{margin:0 0 .3rem;padding:.15rem .3rem;border:1px solid transparent;border-radius:4px}
+.suggested{font-style:italic;border:1px dashed #9aa5b1 !important;background:var(--sugg);
+color:var(--muted)}
+td.curve{padding:0}
+svg.curve{display:block;width:100%;height:150px}
+.curve .zero{stroke:var(--line);stroke-dasharray:4 4}
+.curve polyline{fill:none;stroke:#3e7cb1;stroke-width:2.5}
+.curve circle{stroke:#fff;stroke-width:2}
+.curve circle.suggested{stroke:#52606d;stroke-dasharray:3 2}
+.curve text{font-size:11px;fill:var(--ink)}
+.s-2{fill:#c0392b}.s-1{fill:#e67e22}.s0{fill:#95a5a6}.s1{fill:#27ae60}.s2{fill:#1e8449}
+.legend{margin-top:.75rem;font-size:.9em;color:var(--muted)}
+.legend span{padding:0 .3rem}
+@media print{
+@page{size:A4 landscape;margin:10mm}
+body{margin:0;font-size:9pt}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+thead{display:table-header-group}
+tr,.persona,svg.curve{break-inside:avoid;page-break-inside:avoid}
+.persona{max-width:none}
+}
+"""
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def render_html(journey: JourneyMap) -> str:
+    lang = journey.language
+    body = [
+        f"<h1>{_e(journey.title)}</h1>",
+        _meta(journey),
+        _persona(journey.persona, lang) if journey.persona else "",
+        _table(journey),
+        f'<p class="legend"><span class="suggested">*</span> {_e(LEGEND[lang])}</p>'
+        if has_suggestions(journey)
+        else "",
+    ]
+    return (
+        f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(journey.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(part for part in body if part)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _meta(journey: JourneyMap) -> str:
+    pairs = meta_pairs(journey, "plain")[1:]  # the title is the heading
+    rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in pairs)
+    return f'<dl class="meta">{rows}</dl>' if rows else ""
+
+
+def _persona(persona: Persona, lang: Lang) -> str:
+    kind = ' suggested"' if persona.provenance.kind in SUGGESTED else '"'
+    parts = [
+        f'<section class="persona{kind}>',
+        f"<h2>{_e(meta_display('persona', lang))}: {_e(persona.name)}</h2>",
+    ]
+    if persona.quote:
+        parts.append(f"<blockquote>{_e(persona.quote)}</blockquote>")
+    rows = []
+    for field in (*(f for f in PERSONA_ORDER if f != "quote"), "evidence"):
+        value = getattr(persona, field)
+        texts = [s.title for s in value] if field == "evidence" else value
+        if isinstance(texts, list):
+            shown = "<ul>" + "".join(f"<li>{_e(t)}</li>" for t in texts) + "</ul>"
+        else:
+            shown = _e(texts or "")
+        if texts:
+            rows.append(f"<dt>{_e(meta_display('persona.' + field, lang))}</dt><dd>{shown}</dd>")
+    parts += [f"<dl>{''.join(rows)}</dl>" if rows else "", "</section>"]
+    return "\n".join(parts)
+
+
+def _entries(entries: list[Entry]) -> str:
+    if not entries:
+        return ""
+    items = "".join(
+        f'<li class="suggested">{_e(e.text)}</li>' if e.suggested else f"<li>{_e(e.text)}</li>"
+        for e in entries
+    )
+    return f'<ul class="items">{items}</ul>'
+
+
+def _table(journey: JourneyMap) -> str:
+    stages = journey.stages
+    head = "".join(f'<th scope="col">{_e(s.name)}</th>' for s in stages)
+    rows = []
+    for row in lane_rows(journey, "plain"):
+        if row.key == "emotion" and stages:
+            cells = f'<td class="curve" colspan="{len(stages)}">{_curve(journey)}</td>'
+        else:
+            cells = "".join(f"<td>{_entries(entries)}</td>" for entries in row.cells)
+        rows.append(f'<tr><th scope="row">{_e(row.name)}</th>{cells}</tr>')
+    return (
+        '<table class="map">\n<colgroup><col class="lane">'
+        + "<col>" * len(stages)
+        + f'</colgroup>\n<thead><tr><th scope="col"></th>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>"
+    )
+
+
+def _y(score: int) -> float:
+    return CURVE_TOP + (2 - score) * STEP
+
+
+def _curve(journey: JourneyMap) -> str:
+    """The emotion curve: a polyline through one point per stage column, with labels.
+
+    The outer SVG places points and labels at percentages of the cell width (the centres
+    of the equal-width stage columns); the inner one stretches the polyline to match.
+    """
+    stages, n = journey.stages, len(journey.stages)
+    title = lane_display("emotion", journey.language)
+    zero = _y(0)
+    points = " ".join(f"{i * 100 + 50},{_y(s.emotion.score):g}" for i, s in enumerate(stages))
+    marks = "".join(_point(i, n, s) for i, s in enumerate(stages))
+    return (
+        f'<svg class="curve" role="img" aria-label="{_e(title)}" width="100%" '
+        f'height="{CURVE_HEIGHT}"><title>{_e(title)}</title>'
+        f'<line class="zero" x1="0" x2="100%" y1="{zero:g}" y2="{zero:g}"/>'
+        f'<svg width="100%" height="100%" viewBox="0 0 {n * 100} {CURVE_HEIGHT}" '
+        f'preserveAspectRatio="none"><polyline points="{points}" '
+        f'vector-effect="non-scaling-stroke"/></svg>{marks}</svg>'
+    )
+
+
+def _point(i: int, n: int, stage: Stage) -> str:
+    emotion = stage.emotion
+    x = f"{(i + 0.5) * 100 / n:.3f}%"
+    y = _y(emotion.score)
+    label = f"{emotion.label} ({signed(emotion.score)})" if emotion.label else signed(emotion.score)
+    label_y = y - 12 if emotion.score < 0 else y + 22
+    css = f"s{emotion.score}" + (" suggested" if emotion.provenance.kind in SUGGESTED else "")
+    return (
+        f'<circle class="{css}" cx="{x}" cy="{y:g}" r="7"><title>{_e(stage.name)}: '
+        f"{_e(label)}</title></circle>"
+        f'<text x="{x}" y="{label_y:g}" text-anchor="middle">{_e(label)}</text>'
+    )

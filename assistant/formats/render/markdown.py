@@ -1,0 +1,43 @@
+"""Markdown: persona card, key/value lines, then the stage x lane table (stages as columns).
+
+The output imports back with ``parse_map``: suggestions keep their `` *`` / `` **`` mark.
+"""
+
+from __future__ import annotations
+
+from assistant.domain import JourneyMap
+from assistant.formats.render.common import (
+    LEGEND,
+    esc,
+    has_suggestions,
+    lane_rows,
+    meta_pairs,
+    persona_pairs,
+)
+
+
+def render_markdown(journey: JourneyMap) -> str:
+    lang = journey.language
+    lines = [f"# {esc(journey.title, 'markdown')}", ""]
+    if journey.persona:
+        (label, name), *details = persona_pairs(journey.persona, lang, "markdown")
+        lines += [f"**{label}:** {name}", *(f"- **{k}:** {v}" for k, v in details), ""]
+    lines += [f"- **{k}:** {v}" for k, v in meta_pairs(journey, "markdown")]
+    lines += ["", *table(journey)]
+    if has_suggestions(journey):
+        lines += ["", f"> {esc(LEGEND[lang], 'markdown')}"]
+    return "\n".join(lines) + "\n"
+
+
+def table(journey: JourneyMap) -> list[str]:
+    """The pipe table: a header of stage names, one row per lane, items split by <br>."""
+    header = ["", *(esc(s.name, "markdown") for s in journey.stages)]
+    lines = [_row(header), _row(["---"] * len(header))]
+    for row in lane_rows(journey, "markdown"):
+        cells = ["<br>".join(e.marked() for e in entries) for entries in row.cells]
+        lines.append(_row([row.name, *cells]))
+    return lines
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"

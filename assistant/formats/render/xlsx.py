@@ -1,0 +1,95 @@
+"""XLSX: a formatted map sheet (stages as columns) and a persona sheet of key/value rows.
+
+Every cell is written as a string, never a formula; text a spreadsheet would run as a
+formula is quote-prefixed as in the CSV export. Suggestion cells get a fill of their own.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from assistant.domain import JourneyMap
+from assistant.formats.lexicon import SHEET_TITLES
+from assistant.formats.render.common import (
+    LEGEND,
+    has_suggestions,
+    lane_rows,
+    meta_pairs,
+    persona_pairs,
+)
+from assistant.formats.render.csv_export import sheet_rows
+from assistant.formats.syntax import neutralise
+
+LANE_WIDTH, STAGE_WIDTH = 24, 34
+# What XML 1.0 cannot hold: C0 controls but tab, newline and CR, surrogates, U+FFFE, U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+HEADER_FILL, SUGGESTION_FILL = "D9E2F3", "FFF2CC"
+
+
+def render_xlsx(journey: JourneyMap) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    map_title, persona_title = SHEET_TITLES[journey.language]
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = map_title
+    _map_sheet(sheet, journey)
+    _persona_sheet(workbook.create_sheet(persona_title), journey)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _write(sheet: Any, row: int, col: int, text: str) -> Any:
+    from openpyxl.styles import Alignment
+
+    cell = sheet.cell(row=row, column=col)
+    cell.value = neutralise(NOT_XML.sub("", text))
+    cell.data_type = "s"
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _map_sheet(sheet: Any, journey: JourneyMap) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    rows = sheet_rows(journey)
+    suggested = [
+        [any(e.suggested for e in entries) for entries in row.cells]
+        for row in lane_rows(journey, "sheet")
+    ]
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    suggestion_fill = PatternFill("solid", fgColor=SUGGESTION_FILL)
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row, start=1):
+            cell = _write(sheet, r, c, text)
+            if r == 1 or c == 1:
+                cell.font = Font(bold=True)
+                cell.fill = header_fill
+            elif suggested[r - 2][c - 2]:
+                cell.fill = suggestion_fill
+    if has_suggestions(journey):
+        _write(sheet, len(rows) + 2, 1, LEGEND[journey.language]).fill = suggestion_fill
+    sheet.column_dimensions["A"].width = LANE_WIDTH
+    for c in range(2, len(rows[0]) + 1):
+        sheet.column_dimensions[get_column_letter(c)].width = STAGE_WIDTH
+    sheet.freeze_panes = "B2"
+
+
+def _persona_sheet(sheet: Any, journey: JourneyMap) -> None:
+    from openpyxl.styles import Font
+
+    persona = journey.persona
+    rows = persona_pairs(persona, journey.language, "sheet", "\n") if persona else []
+    rows += [("", "")] if rows else []
+    rows += meta_pairs(journey, "sheet", "\n")
+    for r, (label, value) in enumerate(rows, start=1):
+        if label:
+            _write(sheet, r, 1, label).font = Font(bold=True)
+            _write(sheet, r, 2, value)
+    sheet.column_dimensions["A"].width = LANE_WIDTH
+    sheet.column_dimensions["B"].width = 2 * STAGE_WIDTH

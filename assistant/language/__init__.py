@@ -1,0 +1,1 @@
+"""Words in three languages: detection, stems, vocabulary matching, localized messages."""

@@ -1,0 +1,1 @@
+"""The chat model providers: OpenAI and OpenAI-compatible servers, a local GGUF file."""
