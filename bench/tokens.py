@@ -68,8 +68,10 @@ def naive_tokens(question: str, hits: list[Any]) -> int:
 
 def bench_tokens(data_dir: Path, answers: Any) -> dict[str, Any]:
     from assistant.app.services import Services
+    from assistant.capabilities.critique.critic import critique_map
     from assistant.capabilities.drafting.assisted import Tailor
     from assistant.capabilities.drafting.draft import draft_map
+    from assistant.llm.budget import UsageMeter
     from assistant.llm.tokenizer import count_tokens
     from assistant.settings import Settings
 
@@ -88,7 +90,7 @@ def bench_tokens(data_dir: Path, answers: Any) -> dict[str, Any]:
         polku.append(model.prompt_tokens)
         for k in naive:
             naive[k].append(naive_tokens(question, services.retriever.search(question, lang, k)))
-    tailor = Tailor(model, services.settings)  # type: ignore[arg-type]
+    tailor = Tailor(model, services.settings, UsageMeter(), critique_map)  # type: ignore[arg-type]
     tailor.tailor(draft_map(answers), answers, [])
     query = f"{answers.business} {' '.join(answers.pain_points)}"
     hits = services.retriever.search(query, answers.language, 10)
@@ -98,8 +100,8 @@ def bench_tokens(data_dir: Path, answers: Any) -> dict[str, Any]:
         "qa_prompt_tokens_max": max(polku),
         "qa_naive_k5_tokens_mean": round(statistics.fmean(naive[5])),
         "qa_naive_k10_tokens_mean": round(statistics.fmean(naive[10])),
-        "draft_tokens_in": tailor.usage.tokens_in,
-        "draft_tokens_out": tailor.usage.tokens_out,
+        "draft_tokens_in": tailor.meter.total.tokens_in,
+        "draft_tokens_out": tailor.meter.total.tokens_out,
         "draft_naive_k10_tokens": naive_tokens(answers.model_dump_json(), hits)
         + count_tokens(draft_map(answers).model_dump_json()),
     }

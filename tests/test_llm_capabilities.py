@@ -15,6 +15,7 @@ from assistant.capabilities.interview.assisted import ModelUnderstanding
 from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
 from assistant.domain import InterviewAnswers, PersonaAnswers
 from assistant.llm.base import LLMError
+from assistant.llm.budget import UsageMeter
 from assistant.retrieval.documents import Document
 from assistant.settings import Settings
 from tests.fakes import ScriptedModel, competent
@@ -36,7 +37,8 @@ def _answers(**extra: Any) -> InterviewAnswers:
 
 def test_tailoring_keeps_the_persons_facts_and_marks_the_models() -> None:
     draft = draft_map(_answers())
-    tailored = Tailor(ScriptedModel(default=competent), SETTINGS).tailor(draft, _answers(), [])
+    tailor = Tailor(ScriptedModel(default=competent), SETTINGS, UsageMeter(), critique_map)
+    tailored = tailor.tailor(draft, _answers(), [])
     purchase = next(s for s in tailored.stages if s.key == "purchase")
     kinds = {p.text: p.provenance.kind for p in purchase.pain_points}
     assert kinds["long queue"] == "user"
@@ -62,7 +64,8 @@ def test_tailoring_cites_the_persons_own_research(fresh_services: Any) -> None:
     )
     wired = Services(fresh_services.settings, model=ScriptedModel(default=competent))
     wired.__dict__["index"] = fresh_services.index
-    journey, notices, usage = wired.draft(_answers(pain_points=["queue at the counter"]))
+    drafted = wired.draft(_answers(pain_points=["queue at the counter"]))
+    journey, notices, usage = drafted.value, drafted.notices, drafted.usage
     assert notices == [] and journey.mode == "llm" and usage.tokens_in > 0
     evidence = [p for s in journey.stages for p in s.pain_points if p.provenance.kind == "evidence"]
     assert evidence and evidence[0].provenance.source is not None
@@ -74,7 +77,7 @@ def test_critical_findings_get_one_revision() -> None:
     draft = draft_map(answers)
     assert any(f.severity == "critical" for f in critique_map(draft).findings)
     model = ScriptedModel(default=competent)
-    Tailor(model, SETTINGS).tailor(draft, answers, [])
+    Tailor(model, SETTINGS, UsageMeter(), critique_map).tailor(draft, answers, [])
     assert len(model.history) == 2
     assert (
         "one persona" in model.history[1][-1].content.lower()
@@ -84,7 +87,8 @@ def test_critical_findings_get_one_revision() -> None:
 
 def test_draft_falls_back_offline_with_a_notice(services: Any) -> None:
     wired = Services(services.settings, model=ScriptedModel(LLMError("server down"), "x"))
-    journey, notices, _ = wired.draft(InterviewAnswers(business="A shop"))
+    drafted = wired.draft(InterviewAnswers(business="A shop"))
+    journey, notices = drafted.value, drafted.notices
     assert journey.mode == "offline" and len(journey.stages) == 5
     assert "server down" in notices[0].message
 
@@ -98,7 +102,7 @@ def test_model_critique_with_an_unknown_guideline_is_reasked() -> None:
         }
     )
     model = ScriptedModel(bad, default=competent)
-    report = ModelCritic(model, SETTINGS).review(good_map(), critique_map(good_map()))
+    report = ModelCritic(model, SETTINGS, UsageMeter()).review(good_map(), critique_map(good_map()))
     assert "unknown guideline id 'be-nice'" in model.history[1][-1].content
     added = [f for f in report.findings if f.origin == "llm"]
     assert [f.guideline_id for f in added] == ["customer-language"]
@@ -106,7 +110,7 @@ def test_model_critique_with_an_unknown_guideline_is_reasked() -> None:
 
 
 def test_model_reads_free_text_into_several_slots() -> None:
-    understanding = ModelUnderstanding(ScriptedModel(default=competent), SETTINGS)
+    understanding = ModelUnderstanding(ScriptedModel(default=competent), SETTINGS, UsageMeter())
     interviewer = Interviewer(InterviewState(lang="en", lang_fixed=True), understanding)
     interviewer.start()
     turn = interviewer.reply("We bake for offices in Tartu, people order on our website or call")
@@ -118,10 +122,11 @@ def test_model_reads_free_text_into_several_slots() -> None:
 
 
 def test_interview_reads_offline_when_the_model_fails() -> None:
-    understanding = ModelUnderstanding(ScriptedModel(default=lambda _: "garbage"), SETTINGS)
+    garbage = ScriptedModel(default=lambda _: "garbage")
+    understanding = ModelUnderstanding(garbage, SETTINGS, UsageMeter())
     interviewer = Interviewer(InterviewState(lang="en", lang_fixed=True), understanding)
     interviewer.start()
-    interviewer.reply("An online shop for board games, selling to consumers")
+    turn = interviewer.reply("An online shop for board games, selling to consumers")
     assert interviewer.state.answers.business.startswith("An online shop")
     assert interviewer.state.answers.model == "b2c"  # read offline from the cue words
-    assert understanding.failures
+    assert turn.notices  # the model failed: said once, read offline

@@ -25,10 +25,10 @@ from assistant.app.store import MapStore
 from assistant.capabilities.interview.interviewer import Interviewer, InterviewState, Turn
 from assistant.capabilities.interview.script import script
 from assistant.domain import LANGS, JourneyMap, Lang
-from assistant.formats.lexicon import PERSONA_KEYS
 from assistant.formats.parse import FORMATS, MAX_BYTES, MapParseError, parse_map
 from assistant.formats.render.xlsx import NOT_XML
 from assistant.formats.syntax import without_surrogates
+from assistant.formats.terms import format_words
 from assistant.language.vocabulary import vocabulary
 from tests.maps import good_map
 
@@ -56,7 +56,7 @@ HOSTILE = [
 LANE_WORDS = sorted({w for terms in vocabulary().lanes.values() for w in terms.all()})
 META_WORDS = sorted(
     {w for terms in vocabulary().meta_keys.values() for w in terms.all()}
-    | {w for words in PERSONA_KEYS.values() for ws in words.values() for w in ws}
+    | {w for words in format_words().persona_keys.values() for w in words.all()}
 )
 fragments = st.one_of(
     st.sampled_from(HOSTILE), st.text(max_size=6), st.sampled_from(LANE_WORDS + META_WORDS)

@@ -20,8 +20,9 @@ from assistant.adapters.slack.format import (
     shorten,
     to_mrkdwn,
 )
-from assistant.adapters.slack.incoming import looks_like_map, plain_text, split_command
+from assistant.adapters.slack.incoming import plain_text, split_command
 from assistant.adapters.slack.replies import Replies
+from assistant.app.intent import looks_like_map
 from assistant.capabilities.critique.critic import critique_map
 from assistant.domain import Answer, Citation
 from assistant.formats.parse import parse_map

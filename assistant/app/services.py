@@ -1,4 +1,7 @@
-"""Wires settings to the index, the retriever and the capabilities; one per process."""
+"""Wires settings to the index, the retriever and the capabilities; one per process.
+
+Nothing here belongs to one person: the tokens a model spends go to the ``UsageMeter`` of the
+session that asked (a fresh one per call when none is given)."""
 
 from __future__ import annotations
 
@@ -9,13 +12,15 @@ from typing import TYPE_CHECKING
 
 from assistant.capabilities.critique.critic import critique_map
 from assistant.capabilities.drafting.draft import draft_map
-from assistant.capabilities.qa.assisted import GenerativeAnswerer, offline_events
+from assistant.capabilities.fallback import Outcome, assisted, assisted_stream
+from assistant.capabilities.qa.assisted import GenerativeAnswerer
+from assistant.capabilities.qa.extractive import offline_events
 from assistant.domain import Answer, CritiqueReport, InterviewAnswers, JourneyMap, Lang
-from assistant.domain.events import AnswerReady, Event, Notice
-from assistant.domain.usage import TokenUsage
+from assistant.domain.events import AnswerReady, Event
+from assistant.language.detect import detect_language
 from assistant.language.i18n import t
-from assistant.language.text import detect_language
-from assistant.llm.base import ChatModel, LLMError
+from assistant.llm.base import ChatModel
+from assistant.llm.budget import UsageMeter
 from assistant.llm.factory import chat_model
 from assistant.llm.guards import is_injection
 from assistant.llm.tokenizer import ensure_token_files
@@ -59,10 +64,6 @@ class Services:
         return self._model
 
     @cached_property
-    def answerer(self) -> GenerativeAnswerer | None:
-        return GenerativeAnswerer(self.model, self.settings) if self.model else None
-
-    @cached_property
     def index(self) -> KnowledgeIndex:
         index = KnowledgeIndex(self.settings)
         index.sync_builtin(self._progress)
@@ -76,28 +77,40 @@ class Services:
         ensure_token_files(self.settings.data_dir / "tiktoken")
 
     def ask_events(
-        self, question: str, lang: Lang | None = None, k: int | None = None
+        self,
+        question: str,
+        lang: Lang | None = None,
+        k: int | None = None,
+        meter: UsageMeter | None = None,
     ) -> Iterator[Event]:
-        """Answer a question as a stream of events ending with ``AnswerReady``."""
+        """Answer a question as a stream of events ending with ``AnswerReady``; the tokens a
+        model uses go to ``meter`` (the asking person's session)."""
         question = question.strip()
         lang = lang or detect_language(question, self.settings.language)
         if not question:
             raise QuestionError(t("empty_question", lang))
         hits = self.retriever.search(question, lang=lang, k=k or self.settings.retrieval_k)
-        if self.answerer is None:
+        if self.model is None:
             yield from offline_events(question, hits, lang)
-        else:
-            yield from self.answerer.events(question, hits, lang)
+            return
+        answerer = GenerativeAnswerer(self.model, self.settings, meter or UsageMeter())
+        yield from assisted_stream(
+            answerer.events(question, hits, lang),
+            lambda replace: offline_events(question, hits, lang, replace=replace),
+            lang,
+        )
 
     def ask(self, question: str, lang: Lang | None = None, k: int | None = None) -> Answer:
         final = [e for e in self.ask_events(question, lang, k) if isinstance(e, AnswerReady)]
         return final[-1].answer
 
-    def understanding(self) -> ModelUnderstanding | None:
+    def understanding(self, meter: UsageMeter | None = None) -> ModelUnderstanding | None:
         """The interview's model reader, when a model is configured."""
         from assistant.capabilities.interview.assisted import ModelUnderstanding
 
-        return ModelUnderstanding(self.model, self.settings) if self.model else None
+        if self.model is None:
+            return None
+        return ModelUnderstanding(self.model, self.settings, meter or UsageMeter())
 
     def evidence_for(self, answers: InterviewAnswers, k: int = 8) -> list[Hit]:
         """Passages of the person's own documents that bear on their answers."""
@@ -108,38 +121,43 @@ class Services:
         own = [h for h in hits if h.chunk.doc_id.startswith("user/")]
         return [h for h in own if not is_injection(h.chunk.text)][:k]  # never to the model
 
-    def draft(self, answers: InterviewAnswers) -> tuple[JourneyMap, list[Notice], TokenUsage]:
+    def draft(
+        self, answers: InterviewAnswers, meter: UsageMeter | None = None
+    ) -> Outcome[JourneyMap]:
         """The offline draft, tailored by the model when there is one (offline on failure)."""
         from assistant.capabilities.drafting.assisted import Tailor
 
         journey = draft_map(answers)
         if self.model is None:
-            return journey, [], TokenUsage()
-        tailor = Tailor(self.model, self.settings)
-        try:
-            tailored = tailor.tailor(journey, answers, self.evidence_for(answers))
-        except LLMError as exc:
-            notice = Notice(
-                level="warning",
-                message=t("llm_fallback", answers.language, reason=exc.reason),
-            )
-            return journey, [notice], tailor.usage
-        return tailored.model_copy(update={"mode": "llm"}), [], tailor.usage
+            return Outcome(journey)
+        meter = meter or UsageMeter()
+        before = meter.total
+        tailor = Tailor(self.model, self.settings, meter, critic=critique_map)
+        outcome = assisted(
+            journey,
+            lambda: tailor.tailor(journey, answers, self.evidence_for(answers)).model_copy(
+                update={"mode": "llm"}
+            ),
+            answers.language,
+        )
+        outcome.usage = meter.total - before
+        return outcome
 
     def critique(
-        self, journey: JourneyMap, today: date | None = None
-    ) -> tuple[CritiqueReport, str, list[Notice]]:
+        self, journey: JourneyMap, today: date | None = None, meter: UsageMeter | None = None
+    ) -> Outcome[CritiqueReport]:
         """Rule findings, plus the model's qualitative findings when there is a model."""
         from assistant.capabilities.critique.assisted import ModelCritic
 
         report = critique_map(journey, today)
         if self.model is None:
-            return report, "offline", []
-        try:
-            return ModelCritic(self.model, self.settings).review(journey, report), "llm", []
-        except LLMError as exc:
-            message = t("llm_fallback", journey.language, reason=exc.reason)
-            return report, "offline", [Notice(level="warning", message=message)]
+            return Outcome(report)
+        meter = meter or UsageMeter()
+        before = meter.total
+        critic = ModelCritic(self.model, self.settings, meter)
+        outcome = assisted(report, lambda: critic.review(journey, report), journey.language)
+        outcome.usage = meter.total - before
+        return outcome
 
     def ingest(self, docs: Sequence[Document], progress: Progress | None = None) -> IndexReport:
         return self.index.sync_documents(docs, "user", progress)

@@ -1,32 +1,28 @@
 """One conversation: the interview, the current map, questions, edits; persisted per owner.
 
 Every action yields events (``assistant.domain.events``) that the web UI, Slack, REST and CLI
-render; nothing here knows about any of them. State lives in the store, so a server restart loses
-nothing and two browsers never share a map.
+render; nothing here knows about any of them. State lives in the store, so a server restart
+loses nothing and two browsers never share a map. The tokens a model spends for this person
+are counted here, per session.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator, Iterator
 
 from pydantic import BaseModel, Field
 
+from assistant.app.intent import classify
 from assistant.app.services import Services
 from assistant.app.store import MapStore
 from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
 from assistant.domain import CritiqueReport, JourneyMap, Lang
-from assistant.domain.events import CritiqueReady, Event, MapUpdated, Notice, TextDelta
+from assistant.domain.events import CritiqueReady, Event, MapUpdated, Notice, TextDelta, Usage
+from assistant.domain.usage import TokenUsage
 from assistant.formats.parse import Format, MapParseError, parse_map
+from assistant.language.detect import detect_language
 from assistant.language.i18n import t
-from assistant.language.text import detect_language
-
-_QUESTION = re.compile(
-    r"^\s*(what|how|why|when|which|who|should|can|is|are|do|does|mikä|mitä|miten|miksi|"
-    r"milloin|kuinka|onko|voiko|pitääkö|mis|mida|kuidas|miks|millal|kas|milline|millised)\b",
-    re.IGNORECASE,
-)
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$", re.MULTILINE)
+from assistant.llm.budget import UsageMeter
 
 
 class ChatLine(BaseModel):
@@ -42,15 +38,7 @@ class SessionState(BaseModel):
     interview: InterviewState = Field(default_factory=InterviewState)
     messages: list[ChatLine] = Field(default_factory=list)
     map_id: str | None = None
-
-
-def looks_like_table(text: str) -> bool:
-    return len(_TABLE_ROW.findall(text)) >= 3
-
-
-def looks_like_question(text: str) -> bool:
-    stripped = text.strip()
-    return stripped.endswith("?") and bool(_QUESTION.match(stripped))
+    usage: TokenUsage = Field(default_factory=TokenUsage, description="This session's tokens.")
 
 
 class Session:
@@ -62,9 +50,11 @@ class Session:
         self.owner = owner
         saved = store.load_session(owner)
         self.state = SessionState.model_validate(saved) if saved else SessionState()
+        self.meter = UsageMeter(self.state.usage)
 
     # --- persistence -------------------------------------------------------------
     def save(self) -> None:
+        self.state.usage = self.meter.total
         self.store.save_session(self.owner, self.state.model_dump(mode="json"))
 
     @property
@@ -72,6 +62,18 @@ class Session:
         if self.state.map_id is None:
             return None
         return self.store.load(self.owner, self.state.map_id)
+
+    def shown_report(self) -> CritiqueReport | None:
+        """The current map's critique: the one kept with its version, or made now (once, for
+        a map saved before reports were kept)."""
+        journey, map_id = self.journey, self.state.map_id
+        if journey is None or map_id is None:
+            return None
+        kept = self.store.load_report(self.owner, map_id)
+        if kept is None:
+            kept = self.services.critique(journey, meter=self.meter).value
+            self.store.save_report(self.owner, map_id, journey.version, kept)
+        return kept
 
     def keep(self, journey: JourneyMap, note: str) -> JourneyMap:
         saved = self.store.save(self.owner, journey, self.state.map_id, note)
@@ -86,7 +88,8 @@ class Session:
         self.save()
 
     def _interviewer(self) -> Interviewer:
-        return Interviewer(self.state.interview, understanding=self.services.understanding())
+        understanding = self.services.understanding(self.meter)
+        return Interviewer(self.state.interview, understanding=understanding)
 
     def start(self) -> Iterator[Event]:
         """The greeting and first question, unless the conversation is already going."""
@@ -103,18 +106,32 @@ class Session:
         self.state.messages.append(ChatLine(role="user", content=text))
         if not self.state.lang_fixed:
             self.state.lang = detect_language(text, self.state.lang)
-        if looks_like_table(text):
-            events = self.import_map(text, "md")
-        elif looks_like_question(text) or self.state.interview.phase == "done":
+        before = self.meter.total
+        interviewing = self.state.interview.phase != "done"
+        intent = classify(text, interviewing=interviewing)
+        if intent == "map":
+            events = self.import_map(text, None)
+        elif intent == "help":
+            events = self._say(t("chat_help", self.state.lang))
+        elif intent == "question":
             events = self._answer(text)
         else:
             events = self._interview(text)
         yield from self._keeping_notices(events)
+        yield from self._usage_since(before)
         self.save()
 
+    def _usage_since(self, before: TokenUsage) -> Iterator[Event]:
+        turn = self.meter.total - before
+        if turn.tokens_in or turn.tokens_out:
+            yield Usage(turn=turn, session=self.meter.total)
+
     def _keeping_notices(self, events: Iterator[Event]) -> Iterator[Event]:
-        """Notices (a model fell back, a file was refused) stay in the saved conversation."""
+        """Notices (a model fell back, a file was refused) stay in the saved conversation;
+        the model's own per-answer usage is replaced by the turn's (see ``_usage_since``)."""
         for event in events:
+            if isinstance(event, Usage):
+                continue
             if isinstance(event, Notice):
                 self.state.messages.append(ChatLine(role="assistant", content=f"⚠️ {event.message}"))
             yield event
@@ -125,24 +142,21 @@ class Session:
 
     def _answer(self, text: str) -> Iterator[Event]:
         shown = ""
-        for event in self.services.ask_events(text, lang=self.state.lang):
+        for event in self.services.ask_events(text, lang=self.state.lang, meter=self.meter):
             if isinstance(event, TextDelta):
                 shown = event.applied_to(shown)
             yield event
         if self.state.interview.phase == "asking" and self.state.interview.current:
             follow = t("back_to_interview", self.state.lang)
-            question = self._interviewer()._question(self.state.interview.current)
+            question = self._interviewer().question(self.state.interview.current)
             shown += f"\n\n{follow} {question}"
             yield TextDelta(text=f"\n\n{follow} {question}")
         self.state.messages.append(ChatLine(role="assistant", content=shown))
 
     def _interview(self, text: str) -> Iterator[Event]:
-        understanding = self.services.understanding()
-        turn = Interviewer(self.state.interview, understanding=understanding).reply(text)
+        turn = self._interviewer().reply(text)
         self.state.lang = self.state.interview.lang
-        if understanding is not None and understanding.failures:
-            reason = understanding.failures[-1]
-            yield Notice(level="warning", message=t("llm_fallback", self.state.lang, reason=reason))
+        yield from turn.notices
         yield from self._say(turn.message)
         if turn.done:
             yield from self.draft()
@@ -158,16 +172,16 @@ class Session:
 
     # --- the map -----------------------------------------------------------------
     def draft(self) -> Iterator[Event]:
-        journey, notices, _ = self.services.draft(self.state.interview.answers)
-        yield from notices
+        outcome = self.services.draft(self.state.interview.answers, meter=self.meter)
+        yield from outcome.notices
         self.state.map_id = None  # a new interview makes a new map
-        yield from self._publish(self.keep(journey, "drafted"))
+        yield from self._publish(self.keep(outcome.value, "drafted"))
 
     def import_map(
         self, content: str | bytes, fmt: Format | None, filename: str | None = None
     ) -> Iterator[Event]:
         try:
-            journey = parse_map(content, fmt, filename=filename)
+            journey = parse_map(content, fmt, filename=filename, default_lang=self.state.lang)
         except MapParseError as exc:
             yield Notice(level="warning", message=str(exc))
             return
@@ -179,21 +193,17 @@ class Session:
         self.save()
 
     def _publish(self, journey: JourneyMap) -> Generator[Event, None, CritiqueReport]:
+        """Show the map, critique it once and keep the report with this version."""
         yield MapUpdated(map=journey)
-        report, _, notices = self.services.critique(journey)
-        yield from notices
-        yield CritiqueReady(report=report)
-        return report
+        outcome = self.services.critique(journey, meter=self.meter)
+        yield from outcome.notices
+        if self.state.map_id is not None:
+            self.store.save_report(self.owner, self.state.map_id, journey.version, outcome.value)
+        yield CritiqueReady(report=outcome.value)
+        return outcome.value
 
     def replace_map(self, journey: JourneyMap, note: str) -> Iterator[Event]:
         """An edited map: saved as a new version, critiqued again."""
         kept = self.keep(journey, note)
         yield from self._publish(kept)
         self.save()
-
-    def current(self) -> Iterator[Event]:
-        """Events that show the saved map (after a reload or a restart)."""
-        journey = self.journey
-        if journey is None:
-            return
-        yield from self._publish(journey)

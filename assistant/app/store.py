@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from assistant.domain import JourneyMap, Lang
+from assistant.domain import CritiqueReport, JourneyMap, Lang
 from assistant.formats.syntax import encodable
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_MAP_BYTES = 2 * 1024 * 1024
 MAX_SESSION_BYTES = 8 * 1024 * 1024
 _SCHEMA = """
@@ -37,6 +37,9 @@ CREATE INDEX IF NOT EXISTS maps_owner ON maps (owner, updated_at);
 CREATE TABLE IF NOT EXISTS map_versions (
     map_id TEXT NOT NULL, version INTEGER NOT NULL, saved_at TEXT NOT NULL,
     note TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (map_id, version));
+CREATE TABLE IF NOT EXISTS map_reports (
+    map_id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (map_id, version));
 CREATE TABLE IF NOT EXISTS sessions (
     owner TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at TEXT NOT NULL);
@@ -113,10 +116,11 @@ class MapStore:
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 db.execute(statement)
             row = db.execute("SELECT max(version) FROM schema_version").fetchone()
-            if row[0] is None:
-                db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            elif row[0] > SCHEMA_VERSION:
+            if row[0] is not None and row[0] > SCHEMA_VERSION:
                 raise StoreError(f"{path} was written by a newer Polku (schema {row[0]})")
+            if row[0] != SCHEMA_VERSION:  # new, or version 1: map_reports was just created
+                db.execute("DELETE FROM schema_version")
+                db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
 
     @classmethod
     def for_settings(cls, settings: Settings) -> MapStore:
@@ -195,6 +199,7 @@ class MapStore:
         with self._tx(write=True) as db:
             self._map_row(db, owner, map_id)
             db.execute("DELETE FROM map_versions WHERE map_id = ?", (map_id,))
+            db.execute("DELETE FROM map_reports WHERE map_id = ?", (map_id,))
             db.execute("DELETE FROM maps WHERE id = ?", (map_id,))
 
     def _map_row(self, db: sqlite3.Connection, owner: str, map_id: str) -> sqlite3.Row:
@@ -247,6 +252,26 @@ class MapStore:
             (map_id, version, now, note, journey.title, body),
         )
         return self._load(db, owner, map_id, version)
+
+    def save_report(self, owner: str, map_id: str, version: int, report: CritiqueReport) -> None:
+        """Keep the critique made of one version, so showing the map again does not re-run it."""
+        body = report.model_dump_json()
+        with self._tx(write=True) as db:
+            self._map_row(db, owner, map_id)
+            db.execute(
+                "INSERT INTO map_reports VALUES (?, ?, ?) ON CONFLICT (map_id, version) "
+                "DO UPDATE SET body = excluded.body",
+                (map_id, version, body),
+            )
+
+    def load_report(self, owner: str, map_id: str) -> CritiqueReport | None:
+        """The critique kept with the map's latest version; None when it has none yet."""
+        with self._tx() as db:
+            latest = self._map_row(db, owner, map_id)["latest"]
+            row = db.execute(
+                "SELECT body FROM map_reports WHERE map_id = ? AND version = ?", (map_id, latest)
+            ).fetchone()
+        return CritiqueReport.model_validate_json(row["body"]) if row else None
 
     def save_session(self, owner: str, data: dict[str, Any]) -> None:
         """Keep the owner's chat session (conversation, interview state, current map id)."""

@@ -16,3 +16,9 @@ class TokenUsage(BaseModel):
             tokens_in=self.tokens_in + other.tokens_in,
             tokens_out=self.tokens_out + other.tokens_out,
         )
+
+    def __sub__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            tokens_in=max(0, self.tokens_in - other.tokens_in),
+            tokens_out=max(0, self.tokens_out - other.tokens_out),
+        )

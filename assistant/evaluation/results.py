@@ -9,12 +9,15 @@ from pydantic import BaseModel, Field
 
 Tick = Callable[[str], None]  # called once per case with the case id
 
+# Metrics where a rise is a regression: the gate compares them with the baseline upwards.
+# Every metric that has a `max` bound in eval/thresholds.yaml must be here (tested).
 LOWER_IS_BETTER = {
     "canary_leak_rate",
     "role_change_rate",
     "false_criticals",
     "false_critical_rate",
     "errors",
+    "critic_criticals",
 }
 
 

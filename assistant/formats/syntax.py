@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pydantic_core import PydanticSerializationError
-
 from assistant.domain import JourneyMap, ProvenanceKind
 
 ESCAPABLE = "\\|;()*<-•"
@@ -116,7 +114,7 @@ def encodable(journey: JourneyMap) -> JourneyMap:
     """The map itself when it can be written as UTF-8, else a copy without surrogates."""
     try:
         journey.model_dump_json()
-    except PydanticSerializationError:
+    except ValueError:  # pydantic_core.PydanticSerializationError: a lone surrogate
         return JourneyMap.model_validate(_scrub(journey.model_dump()))
     return journey
 

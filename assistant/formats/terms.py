@@ -9,14 +9,44 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import cast
 
-from assistant.domain import LANGS, LaneKey, Lang, TouchpointKind
-from assistant.formats.lexicon import ANNOTATION_KEYS, KIND_TAGS, PERSONA_KEYS, Words
+from assistant.domain import LANGS, LaneKey, Lang, Localized, LocalizedList, Strict, TouchpointKind
 from assistant.language.vocabulary import find_channel, mentions, vocabulary
+from assistant.resources import load_data
 
 Langs = frozenset[Lang]
+Words = dict[Lang, list[str]]
 EMOTION_REACH = 1000
+PERSONA_LISTS = ("goals", "motivations", "needs", "frustrations", "preferred_channels")
+_WORDS = Path(__file__).resolve().parent / "words.yaml"
+
+
+class SheetTitles(Strict):
+    map: Localized
+    persona: Localized
+
+
+class FormatWords(Strict):
+    """The words of the map file formats (``formats/words.yaml``)."""
+
+    persona_keys: dict[str, LocalizedList]
+    annotation_keys: dict[str, LocalizedList]
+    kind_tags: dict[TouchpointKind, list[str]]
+    map_sheets: list[str]
+    persona_sheets: list[str]
+    sheet_titles: SheetTitles
+    default_title: Localized
+
+
+@cache
+def format_words() -> FormatWords:
+    return load_data(_WORDS, FormatWords)
+
+
+def _words(terms: LocalizedList) -> Words:
+    return {lang: terms.get(lang) for lang in LANGS}
 
 
 @dataclass(frozen=True)
@@ -58,7 +88,7 @@ def _meta() -> dict[str, Term]:
     table: dict[str, Words] = {
         key: {lang: terms.get(lang) for lang in LANGS} for key, terms in meta.items()
     }
-    persona = {f"persona.{key}": words for key, words in PERSONA_KEYS.items()}
+    persona = {f"persona.{key}": _words(w) for key, w in format_words().persona_keys.items()}
     return {**_index(persona), **_index(table)}
 
 
@@ -85,7 +115,7 @@ def lane_display(key: LaneKey, lang: Lang) -> str:
 
 def meta_display(key: str, lang: Lang) -> str:
     if key.startswith("persona."):
-        words = PERSONA_KEYS[key.removeprefix("persona.")][lang]
+        words = format_words().persona_keys[key.removeprefix("persona.")].get(lang)
     else:
         words = vocabulary().meta_keys[key].get(lang)  # type: ignore[index]
     return capitalise(words[0]) if words else capitalise(key.replace("_", " "))
@@ -103,9 +133,8 @@ def annotation_keys() -> dict[str, str]:
     """Lower-case annotation labels in every language -> Opportunity/Touchpoint field."""
     keys = {
         word.lower(): key
-        for key, words in ANNOTATION_KEYS.items()
-        for lang_words in words.values()
-        for word in lang_words
+        for key, words in format_words().annotation_keys.items()
+        for word in words.all()
     }
     owner = vocabulary().meta_keys.get("owner")
     for word in owner.all() if owner else []:
@@ -114,12 +143,12 @@ def annotation_keys() -> dict[str, str]:
 
 
 def annotation_label(key: str, lang: Lang) -> str:
-    return ANNOTATION_KEYS[key][lang][0]
+    return format_words().annotation_keys[key].get(lang)[0]
 
 
 @cache
 def kind_tags() -> dict[str, str]:
-    return {tag: kind for kind, tags in KIND_TAGS.items() for tag in tags}
+    return {tag: kind for kind, tags in format_words().kind_tags.items() for tag in tags}
 
 
 def guess_kind(channel: str) -> TouchpointKind:

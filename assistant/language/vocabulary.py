@@ -66,6 +66,7 @@ class Vocabulary(Strict):
     evidence_kinds: dict[str, LocalizedList] = Field(
         description="Research kinds (interviews, surveys, ...) and the words that name them."
     )
+    jargon: LocalizedList = Field(description="Marketing jargon a customer would never say.")
 
     @field_validator("emotions")
     @classmethod

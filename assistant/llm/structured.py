@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.domain.usage import TokenUsage
 from assistant.llm.base import ChatModel, LLMError, Message
-from assistant.llm.budget import usage_of
+from assistant.llm.budget import UsageMeter, usage_of
 from assistant.llm.prompts import prompt
 
 M = TypeVar("M", bound=BaseModel)
@@ -71,14 +71,19 @@ def ask_structured(
     *,
     attempts: int = 2,
     max_tokens: int = 900,
+    meter: UsageMeter | None = None,
 ) -> tuple[M, TokenUsage]:
-    """Ask until the reply validates as ``schema`` (at most ``attempts`` times)."""
+    """Ask until the reply validates as ``schema`` (at most ``attempts`` times). Every
+    attempt's tokens go to ``meter`` (failed ones too); the total is returned as well."""
     conversation = list(messages)
     usage = TokenUsage()
     error = ""
     for _ in range(attempts):
         reply = model.complete(conversation, max_tokens=max_tokens, json_mode=model.supports_json)
-        usage = usage + usage_of(conversation, reply)
+        spent = usage_of(conversation, reply)
+        usage = usage + spent
+        if meter is not None:
+            meter.add(spent)
         try:
             return schema.model_validate(extract_json(reply)), usage
         except (ValueError, ValidationError) as exc:

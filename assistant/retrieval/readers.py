@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.domain import Lang
-from assistant.language.text import detect_language
+from assistant.language.detect import detect_language
 from assistant.retrieval.documents import Document, parse_document
 
 SUPPORTED = (".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm")

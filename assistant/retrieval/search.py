@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from assistant.domain import Lang
-from assistant.language.text import detect_language, stems
+from assistant.domain import Citation, Lang
+from assistant.language.detect import detect_language
+from assistant.language.text import stems
 from assistant.retrieval.documents import Chunk
 from assistant.retrieval.index import KnowledgeIndex
 
@@ -32,6 +33,25 @@ class Hit:
     score: float
     vector_similarity: float
     lexical_score: float
+
+    @property
+    def title(self) -> str:
+        return self.chunk.title
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text
+
+    def citation(self) -> Citation:
+        """The passage as a numbered source of an answer."""
+        chunk = self.chunk
+        return Citation(
+            id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            snippet=chunk.text[:300],
+            score=round(self.score, 5),
+        )
 
 
 class LexicalIndex:

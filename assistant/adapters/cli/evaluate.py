@@ -6,20 +6,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.adapters.cli.common import console, errors, fail
 from assistant.evaluation.results import LOWER_IS_BETTER, Report, Tick
 
-console = Console()
-errors = Console(stderr=True)
 DEFAULT_REPORT = Path("eval-report")
-
-
-def _fail(message: str) -> None:
-    errors.print(f"[bold red]Error:[/] {message}", highlight=False)
-    raise typer.Exit(2)
 
 
 def _summary(report: Report, baseline: Report | None) -> Table:
@@ -75,21 +68,21 @@ def eval_command(
     chosen = [s.strip() for s in suite.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in runner.SUITES]
     if unknown or not chosen:
-        _fail(
+        fail(
             f"unknown suite(s) {', '.join(unknown) or '(none)'}; "
             f"choose from {', '.join(runner.SUITES)}."
         )
     if mode not in ("offline", "llm"):
-        _fail(f"--mode must be offline or llm, not {mode!r}.")
+        fail(f"--mode must be offline or llm, not {mode!r}.")
     wanted: Literal["offline", "llm"] = "offline" if mode == "offline" else "llm"
     settings = Settings()
     if wanted == "llm" and not settings.llm_configured:
-        _fail(
+        fail(
             "--mode llm needs a model: set POLKU_LLM_BASE_URL, POLKU_LLM_API_KEY (or "
             "OPENAI_API_KEY) or POLKU_LLM_GGUF."
         )
     if judge and wanted != "llm":
-        _fail("--judge needs --mode llm: the rubric is graded by the configured model.")
+        fail("--judge needs --mode llm: the rubric is graded by the configured model.")
     root = datasets or datasets_dir()
     try:
         limits = gate.load_thresholds(thresholds or root.parent / "thresholds.yaml")
@@ -111,7 +104,7 @@ def eval_command(
 
             result = runner.run(services, chosen, root, start, judge=judge)
     except DatasetError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     result.gate = gate.check(result, limits, before)
     written = write(result, report, before)

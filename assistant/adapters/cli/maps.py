@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import yaml
 from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
+from assistant.adapters.cli.common import (
+    OfflineOption,
+    console,
+    errors,
+    fail,
+    open_services,
+    print_notices,
+)
 from assistant.domain import InterviewAnswers, JourneyMap, Lang
+from assistant.formats.render.json_export import render_json
 
-console = Console()
-errors = Console(stderr=True)
-
-
-def _fail(message: str) -> None:
-    errors.print(f"[bold red]Error:[/] {message}", highlight=False)
-    raise typer.Exit(2)
+if TYPE_CHECKING:
+    from assistant.app.services import Services
 
 
 def load_answers(path: Path) -> InterviewAnswers:
@@ -29,14 +32,14 @@ def load_answers(path: Path) -> InterviewAnswers:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return InterviewAnswers.model_validate(data or {})
     except FileNotFoundError:
-        _fail(f"{path} does not exist.")
+        fail(f"{path} does not exist.")
     except yaml.YAMLError as exc:
-        _fail(f"{path} is not valid JSON or YAML: {exc}")
+        fail(f"{path} is not valid JSON or YAML: {exc}")
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}" for e in exc.errors()
         )
-        _fail(
+        fail(
             f"{path} does not match the answers format ({problems}). "
             "See: polku schema InterviewAnswers"
         )
@@ -49,33 +52,17 @@ def export_map(journey: JourneyMap, out: Path, formats: str) -> list[Path]:
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
-        _fail(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}.")
+        fail(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}.")
     return write_files(journey, wanted, out)
 
 
-OfflineOption = Annotated[
-    bool, typer.Option("--offline", help="Use the offline engine even if a model is configured.")
-]
-
-
-def _services(offline: bool) -> Any:
-    from assistant.app.services import Services
-    from assistant.settings import Settings
-
-    return Services(Settings(), offline=offline)
-
-
-def _notices(notices: list[Any]) -> None:
-    for notice in notices:
-        errors.print(f"[yellow]{notice.message}[/]", highlight=False)
-
-
-def _drafted(services: Any, answers: InterviewAnswers) -> JourneyMap:
-    journey, notices, usage = services.draft(answers)
-    _notices(notices)
+def _drafted(services: Services, answers: InterviewAnswers) -> JourneyMap:
+    drafted = services.draft(answers)
+    print_notices(drafted.notices)
+    usage = drafted.usage
     if usage.tokens_in:
         errors.print(f"[dim]tokens in/out: {usage.tokens_in}/{usage.tokens_out}[/]")
-    return journey  # type: ignore[no-any-return]
+    return drafted.value
 
 
 def _print_map(journey: JourneyMap) -> None:
@@ -97,9 +84,9 @@ def draft(
     offline: OfflineOption = False,
 ) -> None:
     """Draft a journey map from interview answers (tailored by the model when configured)."""
-    journey = _drafted(_services(offline), load_answers(answers))
-    if as_json:
-        print(journey.model_dump_json(indent=2))
+    journey = _drafted(open_services(quiet=True, offline=offline), load_answers(answers))
+    if as_json:  # the same text as the JSON export, so the eval's check covers both
+        print(render_json(journey))
     else:
         _print_map(journey)
     if out:
@@ -120,13 +107,14 @@ def critique(
     try:
         journey = parse_map(path.read_bytes(), None, filename=path.name)
     except FileNotFoundError:
-        _fail(f"{path} does not exist.")
+        fail(f"{path} does not exist.")
     except MapParseError as exc:
-        _fail(str(exc))
-    report, mode, notices = _services(offline).critique(journey)
-    _notices(notices)
+        fail(str(exc))
+    critiqued = open_services(quiet=True, offline=offline).critique(journey)
+    print_notices(critiqued.notices)
+    report = critiqued.value
     if as_json:
-        data = {**report.model_dump(mode="json"), "mode": mode}
+        data = {**report.model_dump(mode="json"), "mode": critiqued.mode}
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
     table = Table("severity", "where", "finding", "suggestion", "source")
@@ -160,7 +148,7 @@ def interview(
     """Answer a few questions; Polku drafts your journey map from them."""
     from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
 
-    services = _services(offline)
+    services = open_services(quiet=True, offline=offline)
     current = _load_state(state) or InterviewState(
         lang=lang or services.settings.language, lang_fixed=lang is not None
     )
@@ -176,6 +164,7 @@ def interview(
             errors.print("Input ended; progress kept." if state else "Input ended.")
             raise typer.Exit(1) from None
         turn = interviewer.reply(reply)
+        print_notices(turn.notices)
         if state:
             state.write_text(interviewer.state.model_dump_json(indent=2), encoding="utf-8")
     answers = interviewer.state.answers
@@ -196,7 +185,7 @@ def _load_state(path: Path | None) -> Any:
     try:
         return InterviewState.model_validate_json(path.read_text(encoding="utf-8"))
     except ValidationError:
-        _fail(f"{path} is not a saved interview. Delete it to start over.")
+        fail(f"{path} is not a saved interview. Delete it to start over.")
     return None
 
 

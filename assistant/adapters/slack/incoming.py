@@ -6,7 +6,6 @@ import re
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
-_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 
 
 def plain_text(text: str) -> str:
@@ -21,11 +20,3 @@ def split_command(text: str) -> tuple[str, str]:
     """``"ask How many stages?"`` -> ``("ask", "How many stages?")``; the word lower-cased."""
     parts = re.split(r"\s+", plain_text(text), maxsplit=1)
     return parts[0].lower(), (parts[1] if len(parts) > 1 else "").strip()
-
-
-def looks_like_map(text: str) -> bool:
-    """A pasted Markdown table (two or more ``| ... |`` lines) or a JSON map."""
-    stripped = text.strip()
-    if stripped.startswith("{") and stripped.endswith("}"):
-        return True
-    return sum(bool(_TABLE_LINE.match(line)) for line in stripped.splitlines()) >= 2

@@ -9,15 +9,15 @@ from assistant.adapters.slack.format import (
     critique_message,
     notice_message,
 )
-from assistant.adapters.slack.incoming import looks_like_map, plain_text, split_command
+from assistant.adapters.slack.incoming import plain_text, split_command
+from assistant.app.intent import classify, is_help
 from assistant.app.services import QuestionError, Services
 from assistant.domain import Lang
 from assistant.formats.parse import MapParseError, parse_map
+from assistant.language.detect import detect_language
 from assistant.language.i18n import t
-from assistant.language.text import detect_language
 
 COMMANDS = ("ask", "critique", "help")
-HELP_WORDS = {"", "help", "apua", "ohje", "abi", "?"}
 
 
 class Replies:
@@ -52,22 +52,23 @@ class Replies:
             journey = parse_map(pasted, None, default_lang=lang)
         except MapParseError as exc:
             return notice_message(t("slack_map_error", lang, error=str(exc)))
-        report, _mode, _notices = self.services.critique(journey)
+        report = self.services.critique(journey).value
         return critique_message(report, journey.language)
 
     def for_message(self, slack_text: str) -> SlackMessage:
         """A mention or direct message: help, a critique of a pasted map, or an answer."""
         text = plain_text(slack_text)
-        if text.lower().strip(" .!") in HELP_WORDS:
+        intent = classify(text)
+        if intent == "help":
             return self.help(text)
-        if looks_like_map(text):
+        if intent == "map":
             return self.critique(text)
         return self.answer(text)
 
     def for_command(self, slack_text: str) -> SlackMessage:
         """``/polku ask|critique|help ...``."""
         word, rest = split_command(slack_text)
-        if word in HELP_WORDS:
+        if is_help(word):
             return self.help(rest)
         if word == "ask":
             return (

@@ -188,9 +188,9 @@ def create_api(services: Services) -> FastAPI:
     @router.post("/draft")
     def draft(answers: InterviewAnswers, response: Response) -> JourneyMap:
         """Draft a map from interview answers; notices come in X-Polku-Notice (URL-encoded)."""
-        journey, notices, _usage = services.draft(answers)
-        _add_notices(response, notices)
-        return journey
+        drafted = services.draft(answers)
+        _add_notices(response, drafted.notices)
+        return drafted.value
 
     @router.post("/critique", openapi_extra=_CRITIQUE_BODY)
     def critique(
@@ -198,9 +198,10 @@ def create_api(services: Services) -> FastAPI:
     ) -> CritiqueResult:
         """Critique a map sent as JSON ``{map, format}`` or uploaded as the multipart 'file'."""
         journey = parse_map(source[0], source[1], filename=source[2])
-        report, mode, notices = services.critique(journey)
-        _add_notices(response, notices)
-        return CritiqueResult(**report.model_dump(exclude={"breakdown"}), mode=mode)
+        critiqued = services.critique(journey)
+        _add_notices(response, critiqued.notices)
+        report = critiqued.value
+        return CritiqueResult(**report.model_dump(exclude={"breakdown"}), mode=critiqued.mode)
 
     @router.post("/export", response_class=Response)
     def export(body: ExportRequest) -> Response:

@@ -100,7 +100,7 @@ def _warm_up(services: Any) -> None:
     from assistant.capabilities.critique.critic import critique_map
     from assistant.capabilities.drafting.draft import draft_map
     from assistant.domain import InterviewAnswers
-    from assistant.language.text import detect_language
+    from assistant.language.detect import detect_language
 
     detect_language("warm up the language profiles")
     critique_map(draft_map(InterviewAnswers(business="A shop", pain_points=["long queue"])))

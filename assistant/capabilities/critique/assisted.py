@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field, field_validator
 from assistant.capabilities.critique.critic import guideline_citation
 from assistant.catalog.guidelines import guidelines
 from assistant.domain import CritiqueReport, Finding, JourneyMap
-from assistant.domain.usage import TokenUsage
 from assistant.formats.render import render
 from assistant.language.i18n import t
 from assistant.llm.base import ChatModel
+from assistant.llm.budget import UsageMeter
 from assistant.llm.prompts import prompt
 from assistant.llm.structured import ask_structured
 from assistant.settings import Settings
@@ -44,10 +44,10 @@ class ModelReview(BaseModel):
 
 
 class ModelCritic:
-    def __init__(self, model: ChatModel, settings: Settings) -> None:
+    def __init__(self, model: ChatModel, settings: Settings, meter: UsageMeter) -> None:
         self.model = model
         self.settings = settings
-        self.usage = TokenUsage()
+        self.meter = meter
 
     def review(self, journey: JourneyMap, report: CritiqueReport) -> CritiqueReport:
         """The rule report plus the model's findings; raises ``LLMError`` on failure.
@@ -65,10 +65,13 @@ class ModelCritic:
             rule_findings=rules or "-",
             schema=json.dumps(ModelReview.model_json_schema()),
         )
-        review, usage = ask_structured(
-            self.model, messages, ModelReview, attempts=self.settings.llm_structured_attempts
+        review, _ = ask_structured(
+            self.model,
+            messages,
+            ModelReview,
+            attempts=self.settings.llm_structured_attempts,
+            meter=self.meter,
         )
-        self.usage = self.usage + usage
         added = [
             Finding(
                 guideline_id=f.guideline_id,

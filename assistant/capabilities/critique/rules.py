@@ -20,26 +20,6 @@ from assistant.language.vocabulary import (
 Hit = tuple[str, dict[str, str]]  # (where, values for the message placeholders)
 STALE_AFTER_DAYS = 183
 SUGGESTION_SHARE_LIMIT = 60
-JARGON = (
-    "mql",
-    "sql",
-    "lead qualification",
-    "lead scoring",
-    "funnel stage",
-    "tofu",
-    "mofu",
-    "bofu",
-    "upsell motion",
-    "icp",
-    "pipeline stage",
-    "sales accepted lead",
-    "conversion event",
-    "liidien kvalifiointi",
-    "myyntisuppilo",
-    "liidi",
-    "müügilehter",
-    "liidide kvalifitseerimine",
-)
 _SOURCE_CUE = re.compile(
     r"source|according|lähde|mukaan|allika|järgi|seed-|\([^)]*\d{4}[^)]*\)|https?://", re.I
 )
@@ -151,7 +131,7 @@ def customer_language(m: JourneyMap, c: MapContext) -> list[Hit]:
     hits = []
     for stage in m.stages:
         for text in [stage.name, *_texts(stage)]:
-            if mentions(text, JARGON):
+            if mentions(text, vocabulary().jargon.all()):
                 hits.append((stage.name, {"stage": stage.name, "item": text}))
     return hits
 

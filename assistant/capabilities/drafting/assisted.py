@@ -9,12 +9,12 @@ revision. Whatever the model returns is validated; on failure the offline draft 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, Field
 
-from assistant.capabilities.critique.critic import critique_map
 from assistant.domain import (
+    CritiqueReport,
     Emotion,
     InterviewAnswers,
     Item,
@@ -24,10 +24,9 @@ from assistant.domain import (
     Source,
     Stage,
 )
-from assistant.domain.usage import TokenUsage
 from assistant.language.i18n import t
 from assistant.llm.base import ChatModel
-from assistant.llm.budget import pack_passages
+from assistant.llm.budget import UsageMeter, pack_passages
 from assistant.llm.prompts import prompt
 from assistant.llm.structured import ask_structured
 from assistant.retrieval.search import Hit
@@ -91,10 +90,17 @@ def describe(journey: JourneyMap) -> str:
 class Tailor:
     """Tailors drafts with one chat model; keeps the tokens it used."""
 
-    def __init__(self, model: ChatModel, settings: Settings) -> None:
+    def __init__(
+        self,
+        model: ChatModel,
+        settings: Settings,
+        meter: UsageMeter,
+        critic: Callable[[JourneyMap], CritiqueReport],
+    ) -> None:
         self.model = model
         self.settings = settings
-        self.usage = TokenUsage()
+        self.meter = meter
+        self.critic = critic
 
     def tailor(
         self, draft: JourneyMap, answers: InterviewAnswers, evidence: Sequence[Hit]
@@ -102,7 +108,7 @@ class Tailor:
         """The tailored map; raises ``LLMError`` when the model cannot produce a valid one."""
         passages, kept = pack_passages(list(evidence), self.settings.llm_context_budget // 2)
         tailored = self._ask(draft, answers, passages, kept, findings="-")
-        critical = [f for f in critique_map(tailored).findings if f.severity == "critical"]
+        critical = [f for f in self.critic(tailored).findings if f.severity == "critical"]
         if critical:
             listed = "\n".join(f"- {f.where}: {f.message}" for f in critical)
             tailored = self._ask(draft, answers, passages, kept, findings=listed)
@@ -127,14 +133,14 @@ class Tailor:
             findings=findings,
             schema=json.dumps(DraftTailoring.model_json_schema()),
         )
-        changes, usage = ask_structured(
+        changes, _ = ask_structured(
             self.model,
             messages,
             DraftTailoring,
             attempts=self.settings.llm_structured_attempts,
             max_tokens=max(self.settings.llm_max_output_tokens, 1800),
+            meter=self.meter,
         )
-        self.usage = self.usage + usage
         return merge(draft, changes, kept)
 
 

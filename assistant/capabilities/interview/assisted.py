@@ -1,7 +1,8 @@
 """The interview with a model: free text read into slots, questions fitted to the person.
 
 ``ModelUnderstanding`` plugs into ``Interviewer``. Whenever the model fails or replies with
-something unusable, it returns ``None`` and the interviewer reads the reply offline.
+something unusable it raises ``LLMError``, and the interviewer reads the reply offline
+(``capabilities.fallback``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.capabilities.interview.script import script
 from assistant.domain import BusinessModel, InterviewAnswers, Lang, MapType
-from assistant.domain.usage import TokenUsage
 from assistant.language.i18n import t
-from assistant.llm.base import ChatModel, LLMError
+from assistant.llm.base import ChatModel
+from assistant.llm.budget import UsageMeter, usage_of
 from assistant.llm.prompts import prompt
 from assistant.llm.structured import ask_structured
 from assistant.settings import Settings
@@ -62,20 +63,19 @@ def apply(values: dict[str, object], answers: InterviewAnswers) -> None:
 
 
 class ModelUnderstanding:
-    """Reads replies and phrases questions with a chat model; ``None`` means 'do it offline'."""
+    """Reads replies and phrases questions with a chat model; raises ``LLMError`` on failure."""
 
-    def __init__(self, model: ChatModel, settings: Settings) -> None:
+    def __init__(self, model: ChatModel, settings: Settings, meter: UsageMeter) -> None:
         self.model = model
         self.settings = settings
-        self.usage = TokenUsage()
-        self.failures: list[str] = []
+        self.meter = meter
 
     def _known(self, answers: InterviewAnswers) -> str:
         return json.dumps(answers.model_dump(exclude_defaults=True), ensure_ascii=False)
 
     def extract(
         self, slot: str, text: str, answers: InterviewAnswers, lang: Lang
-    ) -> SlotValues | None:
+    ) -> SlotValues:
         messages = prompt("interview_extract").messages(
             language_name=t("language_name", lang),
             slot=slot,
@@ -84,19 +84,20 @@ class ModelUnderstanding:
             known=self._known(answers),
             schema=json.dumps(SlotValues.model_json_schema()),
         )
-        try:
-            values, usage = ask_structured(
-                self.model, messages, SlotValues, attempts=self.settings.llm_structured_attempts
-            )
-        except LLMError as exc:
-            self.failures.append(exc.reason)
-            return None
-        self.usage = self.usage + usage
+        values, _ = ask_structured(
+            self.model,
+            messages,
+            SlotValues,
+            attempts=self.settings.llm_structured_attempts,
+            meter=self.meter,
+        )
         return values
 
     def phrase(
         self, slot: str, answers: InterviewAnswers, missing: list[str], lang: Lang
     ) -> str | None:
+        """The question fitted to what is known; ``None`` when the reply is not a usable
+        question; ``LLMError`` when the model fails."""
         messages = prompt("interview_question").messages(
             language_name=t("language_name", lang),
             slot=slot,
@@ -104,9 +105,6 @@ class ModelUnderstanding:
             known=self._known(answers),
             missing=", ".join(missing),
         )
-        try:
-            text = self.model.complete(messages, max_tokens=120).strip()
-        except LLMError as exc:
-            self.failures.append(exc.reason)
-            return None
+        text = self.model.complete(messages, max_tokens=120).strip()
+        self.meter.add(usage_of(messages, text))
         return text if 3 < len(text) < 400 and "?" in text else None

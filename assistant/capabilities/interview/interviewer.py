@@ -5,10 +5,12 @@ The state is a pydantic model: save it as JSON after any turn and resume from it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
+from assistant.capabilities.fallback import assisted
 from assistant.capabilities.interview.script import (
     implied_by,
     is_command,
@@ -18,9 +20,10 @@ from assistant.capabilities.interview.script import (
 )
 from assistant.catalog.patterns import match_industry
 from assistant.domain import InterviewAnswers, Lang
+from assistant.domain.events import Notice
 from assistant.formats.syntax import without_surrogates
+from assistant.language.detect import detect_language
 from assistant.language.i18n import t
-from assistant.language.text import detect_language
 from assistant.language.vocabulary import is_skip
 from assistant.retrieval.documents import kb_source
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from assistant.capabilities.interview.assisted import ModelUnderstanding
 
 Phase = Literal["asking", "confirming", "done"]
+T = TypeVar("T")
 
 
 class InterviewState(BaseModel):
@@ -49,6 +53,9 @@ class Turn(BaseModel):
     message: str
     slot: str | None = None
     done: bool = False
+    notices: list[Notice] = Field(
+        default_factory=list, description="The model failed this turn: read offline (once)."
+    )
 
 
 class Interviewer:
@@ -61,6 +68,7 @@ class Interviewer:
     ) -> None:
         self.state = state or InterviewState()
         self.understanding = understanding
+        self._notices: list[Notice] = []
 
     def start(self) -> Turn:
         self.state.answers.language = self.state.lang
@@ -70,6 +78,19 @@ class Interviewer:
         return self._next(prefix=intro)
 
     def reply(self, text: str) -> Turn:
+        """The next message after the person's ``text``; with a model that failed, read
+        offline and said so once."""
+        self._notices = []
+        turn = self._reply(text)
+        shown = {notice.message: notice for notice in self._notices}
+        return turn.model_copy(update={"notices": list(shown.values())})
+
+    def _assisted(self, offline: T, step: Callable[[], T]) -> T:
+        outcome = assisted(offline, step, self.state.lang)
+        self._notices += outcome.notices
+        return outcome.value
+
+    def _reply(self, text: str) -> Turn:
         state = self.state
         text = without_surrogates(text)  # the answers must stay savable as UTF-8 JSON
         if state.phase == "done":
@@ -86,7 +107,7 @@ class Interviewer:
         if self.understanding and (noted := self._understand(slot, text)) is not None:
             return self._settle(slot, t("noted", state.lang, items=noted) if noted else "")
         if not read_slot(slot, text, state.answers):
-            return Turn(message=f"{t('unclear', state.lang)} {self._question(slot)}", slot=slot)
+            return Turn(message=f"{t('unclear', state.lang)} {self.question(slot)}", slot=slot)
         noted = self._absorb(slot, text)
         return self._settle(slot, t("noted", state.lang, items=noted) if noted else "")
 
@@ -104,7 +125,10 @@ class Interviewer:
 
         assert self.understanding is not None
         state = self.state
-        values = self.understanding.extract(slot, text, state.answers, state.lang)
+        understanding = self.understanding
+        values = self._assisted(
+            None, lambda: understanding.extract(slot, text, state.answers, state.lang)
+        )
         given = values.given() if values else {}
         if slot not in given:
             return None
@@ -151,14 +175,14 @@ class Interviewer:
         previous = [s for s in order[:position] if s in state.settled]
         if not previous:
             first = state.current or order[0]
-            message = f"{t('back_at_start', state.lang)} {self._question(first)}"
+            message = f"{t('back_at_start', state.lang)} {self.question(first)}"
             return Turn(message=message, slot=state.current)
         slot = previous[-1]
         state.settled.remove(slot)
         if slot in state.skipped:
             state.skipped.remove(slot)
         state.current = slot
-        return Turn(message=self._question(slot), slot=slot)
+        return Turn(message=self.question(slot), slot=slot)
 
     def _next(self, prefix: str = "") -> Turn:
         state = self.state
@@ -167,18 +191,23 @@ class Interviewer:
             state.phase = "confirming"
             return self._summary(prefix)
         state.current = remaining[0]
-        message = "\n\n".join(filter(None, [prefix, self._question(state.current)]))
+        message = "\n\n".join(filter(None, [prefix, self.question(state.current)]))
         return Turn(message=message, slot=state.current)
 
-    def _question(self, slot: str) -> str:
+    def question(self, slot: str) -> str:
+        """The question for ``slot``, with why it matters and its source."""
         entry = script().slots[slot]
         lang = self.state.lang
         source = kb_source(entry.doc, lang)
         why = t("why_line", lang, why=entry.why.get(lang), title=source.title)
         asked = entry.question.get(lang)
         if self.understanding:
+            understanding = self.understanding
             missing = [s for s in script().slots if s not in self.state.settled]
-            asked = self.understanding.phrase(slot, self.state.answers, missing, lang) or asked
+            phrased = self._assisted(
+                None, lambda: understanding.phrase(slot, self.state.answers, missing, lang)
+            )
+            asked = phrased or asked
         return f"{asked}\n{why}"
 
     def _summary(self, prefix: str = "") -> Turn:
@@ -212,4 +241,4 @@ class Interviewer:
         if slot is None:
             return self._summary(t("unclear", state.lang))
         state.phase, state.editing, state.current = "asking", True, slot
-        return Turn(message=self._question(slot), slot=slot)
+        return Turn(message=self.question(slot), slot=slot)

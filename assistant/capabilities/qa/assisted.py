@@ -2,8 +2,8 @@
 
 Either way the turn yields the same events and ends with an ``Answer``. With a model, the
 answer is grounded in packed passages, streamed, its [n] markers checked against what was
-retrieved, and any failure (or a reply that leaks its instructions) falls back to the
-offline answer with a notice saying why.
+retrieved; a failure (or a reply that leaks its instructions) raises ``LLMError``, and the
+caller falls back to the offline answer (``capabilities.fallback.assisted_stream``).
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Generator, Iterator
 
-from assistant.capabilities.qa.extractive import covers, offline_answer
-from assistant.domain import Answer, Citation, Lang
+from assistant.capabilities.qa.extractive import covers, offline_events
+from assistant.domain import Answer, Lang
 from assistant.domain.events import AnswerReady, Event, Notice, Sources, TextDelta, Usage
-from assistant.domain.usage import TokenUsage
 from assistant.language.i18n import t
 from assistant.llm.base import ChatModel, LLMError, Message
-from assistant.llm.budget import pack_passages, usage_of
+from assistant.llm.budget import UsageMeter, pack_passages, usage_of
 from assistant.llm.guards import LeakGuard, is_injection, new_canary
 from assistant.llm.prompts import prompt
 from assistant.retrieval.search import Hit
@@ -48,35 +47,17 @@ class MarkerFilter:
         return out
 
 
-def citation_of(hit: Hit) -> Citation:
-    chunk = hit.chunk
-    return Citation(
-        id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        snippet=chunk.text[:300],
-        score=round(hit.score, 5),
-    )
-
-
-def offline_events(
-    question: str, hits: list[Hit], lang: Lang, replace: bool = False
-) -> Iterator[Event]:
-    answer = offline_answer(question, hits, lang)
-    yield TextDelta(text=answer.answer, replace=replace)
-    yield Sources(citations=answer.citations)
-    yield AnswerReady(answer=answer)
-
-
 class GenerativeAnswerer:
     """One question answered by a chat model, grounded in the retrieved passages."""
 
-    def __init__(self, model: ChatModel, settings: Settings) -> None:
+    def __init__(self, model: ChatModel, settings: Settings, meter: UsageMeter) -> None:
         self.model = model
         self.settings = settings
-        self.usage = TokenUsage()
+        self.meter = meter
 
     def events(self, question: str, hits: list[Hit], lang: Lang) -> Iterator[Event]:
+        """The answer's events; raises ``LLMError`` when the model fails (see
+        ``capabilities.fallback.assisted_stream``)."""
         if not covers(question, hits):  # say so instead of inventing
             yield from offline_events(question, hits, lang)
             return
@@ -99,14 +80,9 @@ class GenerativeAnswerer:
             passages=passages,
             canary=canary,
         )
-        try:
-            guard = LeakGuard(messages[0].content, canary)
-            text = yield from self._stream(messages, guard, len(kept), lang)
-        except LLMError as exc:
-            yield Notice(level="warning", message=t("llm_fallback", lang, reason=exc.reason))
-            yield from offline_events(question, hits, lang, replace=True)
-            return
-        citations = [citation_of(hit) for hit in kept]
+        guard = LeakGuard(messages[0].content, canary)
+        text = yield from self._stream(messages, guard, len(kept), lang)
+        citations = [hit.citation() for hit in kept]
         yield Sources(citations=citations)
         answer = Answer(
             question=question, language=lang, answer=text.strip(), citations=citations, mode="llm"
@@ -133,6 +109,6 @@ class GenerativeAnswerer:
             shown.append(rest)
             yield TextDelta(text=rest)
         turn = usage_of(messages, "".join(raw))
-        self.usage = self.usage + turn
-        yield Usage(turn=turn, session=self.usage)
+        self.meter.add(turn)
+        yield Usage(turn=turn, session=self.meter.total)
         return "".join(shown)

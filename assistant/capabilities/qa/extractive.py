@@ -5,9 +5,11 @@ Nothing is generated: every sentence of an offline answer is quoted from a cited
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.domain import Answer, Citation, Lang
+from assistant.domain import Answer, Lang
+from assistant.domain.events import AnswerReady, Event, Sources, TextDelta
 from assistant.language.i18n import t
 from assistant.language.text import overlap, sentences, stems
 from assistant.llm.guards import safe_paragraphs
@@ -71,20 +73,10 @@ def _select(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: (c.hit_rank, c.position))
 
 
-def _citation(hit: Hit) -> Citation:
-    return Citation(
-        id=hit.chunk.chunk_id,
-        doc_id=hit.chunk.doc_id,
-        title=hit.chunk.title,
-        snippet=hit.chunk.text[:300],
-        score=round(hit.score, 5),
-    )
-
-
 def offline_answer(question: str, hits: list[Hit], lang: Lang) -> Answer:
     """An extractive answer with numbered citations, or an honest 'not covered'."""
     if not covers(question, hits):
-        citations = [_citation(h) for h in hits[:3]]
+        citations = [h.citation() for h in hits[:3]]
         return Answer(
             question=question,
             language=lang,
@@ -100,10 +92,20 @@ def offline_answer(question: str, hits: list[Hit], lang: Lang) -> Answer:
         following = chosen[position + 1] if position + 1 < len(chosen) else None
         same_source_next = following is not None and following.hit_rank == candidate.hit_rank
         parts.append(candidate.text if same_source_next else f"{candidate.text} [{number}]")
-    citations = [_citation(hits[rank]) for rank in numbers]
+    citations = [hits[rank].citation() for rank in numbers]
     text = " ".join(parts)
     if any(hits[rank].chunk.lang != lang for rank in numbers):
         text = f"{text}\n\n{t('other_language_note', lang)}"
     return Answer(
         question=question, language=lang, answer=text, citations=citations, mode="offline"
     )
+
+
+def offline_events(
+    question: str, hits: list[Hit], lang: Lang, replace: bool = False
+) -> Iterator[Event]:
+    """The offline answer as events; ``replace``: it replaces what was shown (a fallback)."""
+    answer = offline_answer(question, hits, lang)
+    yield TextDelta(text=answer.answer, replace=replace)
+    yield Sources(citations=answer.citations)
+    yield AnswerReady(answer=answer)

@@ -32,7 +32,7 @@ def run(
             rows.append({"id": case.id, "file": case.file, "error": str(exc)})
             tick(case.id)
             continue
-        report, _mode, _notices = services.critique(journey, today)
+        report = services.critique(journey, today).value
         found = {f.guideline_id for f in report.findings}
         hits, extra, missed = found & seeded, found - allowed, seeded - found
         tp, fp, fn = tp + len(hits), fp + len(extra), fn + len(missed)

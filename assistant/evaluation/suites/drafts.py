@@ -12,7 +12,9 @@ from assistant.domain import CORE_LANES, Item, JourneyMap, Stage
 from assistant.evaluation.datasets import DraftScenario
 from assistant.evaluation.metrics import diversity, mean
 from assistant.evaluation.results import SuiteResult, Tick, rounded
-from assistant.language.text import detect_language
+from assistant.formats.parse import MapParseError, parse_map
+from assistant.formats.render import render
+from assistant.language.detect import guess_language
 
 
 def _norm(text: str) -> str:
@@ -85,6 +87,16 @@ def map_text(journey: JourneyMap) -> str:
     return " ".join(parts)
 
 
+def reads_back(journey: JourneyMap) -> bool:
+    """What a person receives is valid: the JSON export (which ``polku draft --json`` also
+    prints) reads back through the importer as the same map."""
+    exported, _, _ = render(journey, "json")
+    try:
+        return parse_map(exported, "json") == journey
+    except MapParseError:
+        return False
+
+
 def run(
     services: Services,
     cases: list[DraftScenario],
@@ -96,10 +108,11 @@ def run(
     coverage_by_stage: dict[str, list[float]] = defaultdict(list)
     suggestions: list[set[str]] = []
     for case in cases:
-        journey, notices, _usage = services.draft(case.answers)
+        drafted = services.draft(case.answers)
+        journey, notices = drafted.value, drafted.notices
         if keep is not None:
             keep.append((case.id, journey))
-        valid = JourneyMap.model_validate_json(journey.model_dump_json()) == journey
+        valid = reads_back(journey)
         filled = [lanes_filled(stage) for stage in journey.stages]
         per_stage = [sum(f.values()) / len(CORE_LANES) for f in filled]
         for position, value in enumerate(per_stage):
@@ -111,7 +124,7 @@ def run(
         placements = {p: stage_of(journey, p) for p in case.expect.pain_points}
         well_placed = [p for p, ok in case.expect.pain_points.items() if placements[p] in ok]
         entries = items_of(journey)
-        report, _mode, _critic_notices = services.critique(journey)
+        report = services.critique(journey).value
         named = len(named_channels) + len(named_pains)
         suggestions.append(suggested_texts(journey))
         rows.append(
@@ -140,7 +153,7 @@ def run(
                 if case.expect.channels
                 else None,
                 "provenance_complete": mean(float(provenance_complete(e)) for e in entries),
-                "language": detect_language(map_text(journey), case.lang),
+                "language": guess_language(map_text(journey)),  # None (no match) when unclear
                 "critic_score": report.score,
                 "critic_findings": [f"{f.severity}:{f.guideline_id}" for f in report.findings],
                 "critic_criticals": sum(f.severity == "critical" for f in report.findings),

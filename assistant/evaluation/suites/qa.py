@@ -11,8 +11,8 @@ from assistant.domain import Answer
 from assistant.evaluation.datasets import QACase
 from assistant.evaluation.metrics import contains_any, mean
 from assistant.evaluation.results import SuiteResult, Tick, rounded
+from assistant.language.detect import guess_language
 from assistant.language.i18n import t
-from assistant.language.text import detect_language
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -52,7 +52,7 @@ def run(services: Services, cases: list[QACase], tick: Tick) -> SuiteResult:
                 "fact_recall": len(found) / len(case.facts) if case.facts else None,
                 "cited": [c.id for c in cited],
                 "cited_holding_a_fact": holding,
-                "answer_lang": detect_language(answer.answer, case.lang),
+                "answer_lang": guess_language(answer.answer),  # None (no match) when unclear
                 "declined": declined(answer),
             }
         )

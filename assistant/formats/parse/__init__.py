@@ -14,7 +14,6 @@ from typing import Literal
 from pydantic import ValidationError
 
 from assistant.domain import JourneyMap, Lang
-from assistant.formats.lexicon import DEFAULT_TITLE
 from assistant.formats.parse.errors import MapParseError, NoLanesError
 from assistant.formats.parse.grid import Parsed, Table, read_stages
 from assistant.formats.parse.jsonmap import describe, read_json
@@ -22,7 +21,8 @@ from assistant.formats.parse.markdown import read_markdown
 from assistant.formats.parse.meta import Entry, Meta, persona, read_meta
 from assistant.formats.parse.spreadsheet import read_csv, read_xlsx
 from assistant.formats.syntax import encodable, mask, unmask
-from assistant.language.text import detect_language
+from assistant.formats.terms import format_words
+from assistant.language.detect import detect_language
 
 __all__ = ["FORMATS", "MAX_BYTES", "Format", "MapParseError", "guess_format", "parse_map"]
 
@@ -153,7 +153,8 @@ def _from_tables(
     lang = _language(parsed, meta, entries, default_lang)
     fields = dict(meta.fields)
     title = fields.pop("title", None) or (unmask(mask(heading)).strip() if heading else "")
-    title = title or (PurePath(filename).stem if filename else "") or DEFAULT_TITLE[lang]
+    named = PurePath(filename).stem if filename else ""
+    title = title or named or format_words().default_title.get(lang)
     try:
         return JourneyMap(
             title=title,

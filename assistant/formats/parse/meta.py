@@ -17,9 +17,9 @@ from assistant.domain import (
     Source,
 )
 from assistant.formats import terms
-from assistant.formats.lexicon import PERSONA_LISTS
 from assistant.formats.parse.errors import MapParseError
 from assistant.formats.syntax import mask, split_items, take_mark, unmask
+from assistant.formats.terms import PERSONA_LISTS
 from assistant.language.vocabulary import infer_map_type, infer_model
 
 _TEXT_FIELDS = {"title", "scenario", "owner", "review_cadence", "business"}

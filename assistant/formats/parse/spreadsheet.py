@@ -10,11 +10,11 @@ from itertools import islice
 from typing import Any
 
 from assistant.formats import terms
-from assistant.formats.lexicon import MAP_SHEETS, PERSONA_SHEETS
 from assistant.formats.parse.errors import MapParseError
 from assistant.formats.parse.grid import MAX_COLUMNS, MAX_ROWS, Table, Where, check_size
 from assistant.formats.parse.meta import Entry
 from assistant.formats.syntax import unneutralise
+from assistant.formats.terms import format_words
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "read_csv", "read_xlsx", "sniff_delimiter"]
 _DELIMITERS = (",", ";", "\t")
@@ -72,8 +72,8 @@ def read_xlsx(data: bytes) -> tuple[Table, list[Entry]]:
     finally:
         workbook.close()
     titles = list(sheets)
-    persona = next((t for t in titles if t.strip().lower() in PERSONA_SHEETS), None)
-    main = next((t for t in titles if t.strip().lower() in MAP_SHEETS), None)
+    persona = next((t for t in titles if t.strip().lower() in format_words().persona_sheets), None)
+    main = next((t for t in titles if t.strip().lower() in format_words().map_sheets), None)
     main = main or next((t for t in titles if t != persona), None)
     if main is None:
         raise MapParseError("The workbook has no map sheet: put the map on the first sheet.")

@@ -41,14 +41,6 @@ PERSONA_ORDER = (
     "b2b_role",
     "demographics",
 )
-LEGEND: dict[Lang, str] = {
-    "en": "* suggestion from Polku's knowledge base, ** suggested by a language model: "
-    "check them against your own research.",
-    "fi": "* ehdotus Polun tietopohjasta, ** kielimallin ehdotus: tarkista ne omaa "
-    "tutkimustasi vasten.",
-    "et": "* soovitus Polku teadmusbaasist, ** keelemudeli soovitus: kontrolli neid oma "
-    "uuringu põhjal.",
-}
 
 
 @dataclass(frozen=True)

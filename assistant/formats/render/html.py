@@ -19,15 +19,8 @@ from assistant.formats.render.common import (
     signed,
 )
 from assistant.formats.terms import lane_display, meta_display
+from assistant.language.i18n import t
 
-LEGEND: dict[Lang, str] = {
-    "en": "Dashed, italic entries are suggestions (from Polku's knowledge base or a language "
-    "model), not findings from your research: check them.",
-    "fi": "Katkoviivalla ja kursiivilla merkityt kohdat ovat ehdotuksia (Polun tietopohjasta "
-    "tai kielimallilta), eivät tutkimuksenne tuloksia: tarkista ne.",
-    "et": "Katkendjoone ja kaldkirjaga kirjed on soovitused (Polku teadmusbaasist või "
-    "keelemudelilt), mitte teie uuringu tulemused: kontrollige neid.",
-}
 CURVE_HEIGHT, CURVE_TOP, STEP = 150, 20, 27.5
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CSS = """
@@ -85,7 +78,7 @@ def render_html(journey: JourneyMap) -> str:
         _meta(journey),
         _persona(journey.persona, lang) if journey.persona else "",
         _table(journey),
-        f'<p class="legend"><span class="suggested">*</span> {_e(LEGEND[lang])}</p>'
+        f'<p class="legend"><span class="suggested">*</span> {_e(t("legend_html", lang))}</p>'
         if has_suggestions(journey)
         else "",
     ]

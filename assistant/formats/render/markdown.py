@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from assistant.domain import JourneyMap
 from assistant.formats.render.common import (
-    LEGEND,
     esc,
     has_suggestions,
     lane_rows,
     meta_pairs,
     persona_pairs,
 )
+from assistant.language.i18n import t
 
 
 def render_markdown(journey: JourneyMap) -> str:
@@ -25,7 +25,7 @@ def render_markdown(journey: JourneyMap) -> str:
     lines += [f"- **{k}:** {v}" for k, v in meta_pairs(journey, "markdown")]
     lines += ["", *table(journey)]
     if has_suggestions(journey):
-        lines += ["", f"> {esc(LEGEND[lang], 'markdown')}"]
+        lines += ["", f"> {esc(t('legend_marks', lang), 'markdown')}"]
     return "\n".join(lines) + "\n"
 
 

@@ -11,9 +11,7 @@ import re
 from typing import Any
 
 from assistant.domain import JourneyMap
-from assistant.formats.lexicon import SHEET_TITLES
 from assistant.formats.render.common import (
-    LEGEND,
     has_suggestions,
     lane_rows,
     meta_pairs,
@@ -21,6 +19,8 @@ from assistant.formats.render.common import (
 )
 from assistant.formats.render.csv_export import sheet_rows
 from assistant.formats.syntax import neutralise
+from assistant.formats.terms import format_words
+from assistant.language.i18n import t
 
 LANE_WIDTH, STAGE_WIDTH = 24, 34
 # What XML 1.0 cannot hold: C0 controls but tab, newline and CR, surrogates, U+FFFE, U+FFFF.
@@ -32,7 +32,8 @@ def render_xlsx(journey: JourneyMap) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    map_title, persona_title = SHEET_TITLES[journey.language]
+    titles, lang = format_words().sheet_titles, journey.language
+    map_title, persona_title = titles.map.get(lang), titles.persona.get(lang)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = map_title
@@ -73,7 +74,7 @@ def _map_sheet(sheet: Any, journey: JourneyMap) -> None:
             elif suggested[r - 2][c - 2]:
                 cell.fill = suggestion_fill
     if has_suggestions(journey):
-        _write(sheet, len(rows) + 2, 1, LEGEND[journey.language]).fill = suggestion_fill
+        _write(sheet, len(rows) + 2, 1, t("legend_marks", journey.language)).fill = suggestion_fill
     sheet.column_dimensions["A"].width = LANE_WIDTH
     for c in range(2, len(rows[0]) + 1):
         sheet.column_dimensions[get_column_letter(c)].width = STAGE_WIDTH

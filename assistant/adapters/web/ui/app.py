@@ -86,7 +86,7 @@ class Page:
         journey = session.journey
         lang = session.state.lang
         headers, rows = views.table(journey)
-        report = self.services.critique(journey)[0] if journey else None
+        report = session.shown_report()  # kept with the map's version, not re-run
         frame = gr.update(value=rows, headers=headers)
         return frame, views.map_frame(journey, lang), views.findings_html(report, lang)
 

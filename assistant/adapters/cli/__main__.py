@@ -1,0 +1,3 @@
+from assistant.adapters.cli.main import main
+
+main()

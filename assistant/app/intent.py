@@ -1,0 +1,59 @@
+"""What a message is: a pasted map, a request for help, a methodology question, or an answer
+to the interview. One classifier for every adapter (the page, Slack, the CLI)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Literal
+
+from assistant.language.text import words
+from assistant.language.words import word_lists
+
+Intent = Literal["map", "help", "question", "answer"]
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+MIN_TABLE_ROWS = 2
+
+
+def looks_like_map(text: str) -> bool:
+    """A pasted Markdown table (two or more ``| ... |`` lines) or a JSON object."""
+    stripped = text.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        return True
+    rows = sum(bool(_TABLE_ROW.match(line)) for line in stripped.splitlines())
+    return rows >= MIN_TABLE_ROWS
+
+
+@cache
+def _question_words() -> frozenset[str]:
+    return frozenset(word_lists().question_words.all())
+
+
+@cache
+def _help_words() -> frozenset[str]:
+    return frozenset(word_lists().help_words.all())
+
+
+def is_help(text: str) -> bool:
+    """Only a help word ("help", "apua", "abi", "?"), or nothing at all."""
+    flat = text.strip().lower().strip(" .!")
+    return flat in _help_words() or not flat
+
+
+def looks_like_question(text: str) -> bool:
+    """Ends with a question mark and opens with a question word, in any of the languages."""
+    stripped = text.strip()
+    first = next(iter(words(stripped)), "")
+    return stripped.endswith("?") and first in _question_words()
+
+
+def classify(text: str, *, interviewing: bool = False) -> Intent:
+    """The intent of ``text``; while an interview is asking, anything that is not a map, a
+    call for help or a question is an answer to it."""
+    if looks_like_map(text):
+        return "map"
+    if is_help(text):
+        return "help"
+    if not interviewing or looks_like_question(text):
+        return "question"
+    return "answer"
