@@ -138,3 +138,14 @@ def test_runtime_dependencies_are_what_runtime_code_imports() -> None:
     declared, optional = _declared(), _declared("local")
     assert imported - declared - optional == set()
     assert declared - imported == set()
+
+
+def test_the_mutation_check_still_finds_every_protection() -> None:
+    """tools/mutation_check names files and lines; a move must not leave it pointing at
+    nothing (it would then 'mutate' nothing and report a test that no longer guards)."""
+    from tools.mutation_check import MUTATIONS
+
+    root = PACKAGE.parent
+    for mutation in MUTATIONS:
+        assert mutation.code in (root / mutation.path).read_text(encoding="utf-8"), mutation.name
+        assert (root / mutation.tests.split()[0]).is_file(), mutation.name

@@ -34,7 +34,7 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.adapters.web.ui.app import Page
+from assistant.adapters.web.ui.page import Page
 from assistant.app.services import Services
 from assistant.app.session import Session
 from assistant.app.store import MapStore

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.adapters.web.ui.app import Page
+from assistant.adapters.web.ui.page import Page
 from assistant.app.session import Session
 from assistant.app.store import MapStore, StoreError
 from assistant.domain import JourneyMap, Lang

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.adapters.web.ui.app import Page
+from assistant.adapters.web.ui.page import Page
 from assistant.app.store import MapStore
 
 

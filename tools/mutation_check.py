@@ -65,7 +65,7 @@ MUTATIONS = [
     ),
     Mutation(
         "map owner check when a map is opened",
-        "assistant/adapters/web/ui/app.py",
+        "assistant/adapters/web/ui/page.py",
         "self.store.versions(owner, map_id)  # StoreError for a deleted or foreign id",
         "None",
         "tests/test_security_sessions.py -k stale_or_foreign",

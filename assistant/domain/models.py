@@ -7,33 +7,22 @@ description, which is also what a language model sees in the JSON schema.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Lang = Literal["en", "fi", "et"]
-LANGS: tuple[Lang, ...] = ("en", "fi", "et")
+LANGS: tuple[Lang, ...] = get_args(Lang)
 BusinessModel = Literal["b2b", "b2c"]
 MapType = Literal["current-state", "future-state", "day-in-the-life", "service-blueprint"]
-MAP_TYPES: tuple[MapType, ...] = (
-    "current-state",
-    "future-state",
-    "day-in-the-life",
-    "service-blueprint",
-)
+MAP_TYPES: tuple[MapType, ...] = get_args(MapType)
 Severity = Literal["info", "warn", "critical"]
 ProvenanceKind = Literal["user", "evidence", "pattern", "llm"]
 TouchpointKind = Literal["online", "offline"]
 Mode = Literal["offline", "llm"]
 StageKey = Literal["awareness", "consideration", "purchase", "retention", "advocacy"]
-STAGE_KEYS: tuple[StageKey, ...] = (
-    "awareness",
-    "consideration",
-    "purchase",
-    "retention",
-    "advocacy",
-)
-LaneKey = Literal[
+STAGE_KEYS: tuple[StageKey, ...] = get_args(StageKey)
+CoreLane = Literal[
     "customer_goal",
     "actions",
     "touchpoints",
@@ -41,28 +30,13 @@ LaneKey = Literal[
     "emotion",
     "pain_points",
     "opportunities",
-    "frontstage",
-    "backstage",
-    "support_processes",
-    "physical_evidence",
 ]
+BlueprintLane = Literal["frontstage", "backstage", "support_processes", "physical_evidence"]
+LaneKey = CoreLane | BlueprintLane
 #: The lanes of every map, in display order.
-CORE_LANES: tuple[LaneKey, ...] = (
-    "customer_goal",
-    "actions",
-    "touchpoints",
-    "thoughts",
-    "emotion",
-    "pain_points",
-    "opportunities",
-)
+CORE_LANES: tuple[LaneKey, ...] = get_args(CoreLane)
 #: The service-blueprint lanes, shown after the core lanes when a map uses them.
-BLUEPRINT_LANES: tuple[LaneKey, ...] = (
-    "frontstage",
-    "backstage",
-    "support_processes",
-    "physical_evidence",
-)
+BLUEPRINT_LANES: tuple[LaneKey, ...] = get_args(BlueprintLane)
 
 
 class Model(BaseModel):

@@ -18,6 +18,7 @@ from assistant.domain.usage import TokenUsage
 from assistant.llm.base import ChatModel, LLMError, Message
 from assistant.llm.budget import UsageMeter, usage_of
 from assistant.llm.prompts import prompt
+from assistant.settings import Settings
 
 M = TypeVar("M", bound=BaseModel)
 MAX_ERROR_CHARS = 600
@@ -93,3 +94,26 @@ def ask_structured(
         f"the model's reply did not match the expected format after {attempts} tries "
         f"({error.splitlines()[0] if error else 'no reply'})"
     )
+
+
+class ModelStep:
+    """The shape of every capability's model-assisted half: one chat model, the settings,
+    and the meter of the session it works for (every token it spends goes there)."""
+
+    def __init__(self, model: ChatModel, settings: Settings, meter: UsageMeter) -> None:
+        self.model = model
+        self.settings = settings
+        self.meter = meter
+
+    def ask(self, messages: Sequence[Message], schema: type[M], max_tokens: int = 900) -> M:
+        """A validated ``schema`` from the model, re-asked on invalid replies; ``LLMError``
+        when it cannot give one."""
+        value, _ = ask_structured(
+            self.model,
+            messages,
+            schema,
+            attempts=self.settings.llm_structured_attempts,
+            max_tokens=max_tokens,
+            meter=self.meter,
+        )
+        return value

@@ -12,11 +12,8 @@ from assistant.catalog.guidelines import guidelines
 from assistant.domain import CritiqueReport, Finding, JourneyMap
 from assistant.formats.render import render
 from assistant.language.i18n import t
-from assistant.llm.base import ChatModel
-from assistant.llm.budget import UsageMeter
 from assistant.llm.prompts import prompt
-from assistant.llm.structured import ask_structured
-from assistant.settings import Settings
+from assistant.llm.structured import ModelStep
 
 MAX_MODEL_FINDINGS = 5
 
@@ -43,11 +40,8 @@ class ModelReview(BaseModel):
     findings: list[ModelFinding] = Field(default_factory=list, max_length=MAX_MODEL_FINDINGS)
 
 
-class ModelCritic:
-    def __init__(self, model: ChatModel, settings: Settings, meter: UsageMeter) -> None:
-        self.model = model
-        self.settings = settings
-        self.meter = meter
+class ModelCritic(ModelStep):
+    """A model's review of a map, added to the rule findings."""
 
     def review(self, journey: JourneyMap, report: CritiqueReport) -> CritiqueReport:
         """The rule report plus the model's findings; raises ``LLMError`` on failure.
@@ -65,13 +59,7 @@ class ModelCritic:
             rule_findings=rules or "-",
             schema=json.dumps(ModelReview.model_json_schema()),
         )
-        review, _ = ask_structured(
-            self.model,
-            messages,
-            ModelReview,
-            attempts=self.settings.llm_structured_attempts,
-            meter=self.meter,
-        )
+        review = self.ask(messages, ModelReview)
         added = [
             Finding(
                 guideline_id=f.guideline_id,

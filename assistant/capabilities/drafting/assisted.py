@@ -28,7 +28,7 @@ from assistant.language.i18n import t
 from assistant.llm.base import ChatModel
 from assistant.llm.budget import UsageMeter, pack_passages
 from assistant.llm.prompts import prompt
-from assistant.llm.structured import ask_structured
+from assistant.llm.structured import ModelStep
 from assistant.retrieval.search import Hit
 from assistant.settings import Settings
 
@@ -87,7 +87,7 @@ def describe(journey: JourneyMap) -> str:
     return json.dumps(stages, ensure_ascii=False)
 
 
-class Tailor:
+class Tailor(ModelStep):
     """Tailors drafts with one chat model; keeps the tokens it used."""
 
     def __init__(
@@ -97,9 +97,7 @@ class Tailor:
         meter: UsageMeter,
         critic: Callable[[JourneyMap], CritiqueReport],
     ) -> None:
-        self.model = model
-        self.settings = settings
-        self.meter = meter
+        super().__init__(model, settings, meter)
         self.critic = critic
 
     def tailor(
@@ -133,14 +131,8 @@ class Tailor:
             findings=findings,
             schema=json.dumps(DraftTailoring.model_json_schema()),
         )
-        changes, _ = ask_structured(
-            self.model,
-            messages,
-            DraftTailoring,
-            attempts=self.settings.llm_structured_attempts,
-            max_tokens=max(self.settings.llm_max_output_tokens, 1800),
-            meter=self.meter,
-        )
+        max_tokens = max(self.settings.llm_max_output_tokens, 1800)
+        changes = self.ask(messages, DraftTailoring, max_tokens=max_tokens)
         return merge(draft, changes, kept)
 
 

@@ -14,11 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.capabilities.interview.script import script
 from assistant.domain import BusinessModel, InterviewAnswers, Lang, MapType
 from assistant.language.i18n import t
-from assistant.llm.base import ChatModel
-from assistant.llm.budget import UsageMeter, usage_of
+from assistant.llm.budget import usage_of
 from assistant.llm.prompts import prompt
-from assistant.llm.structured import ask_structured
-from assistant.settings import Settings
+from assistant.llm.structured import ModelStep
 
 SLOT_FIELDS = {
     "persona_who": ("persona", "who"),
@@ -62,20 +60,13 @@ def apply(values: dict[str, object], answers: InterviewAnswers) -> None:
             setattr(answers, slot, value)
 
 
-class ModelUnderstanding:
+class ModelUnderstanding(ModelStep):
     """Reads replies and phrases questions with a chat model; raises ``LLMError`` on failure."""
-
-    def __init__(self, model: ChatModel, settings: Settings, meter: UsageMeter) -> None:
-        self.model = model
-        self.settings = settings
-        self.meter = meter
 
     def _known(self, answers: InterviewAnswers) -> str:
         return json.dumps(answers.model_dump(exclude_defaults=True), ensure_ascii=False)
 
-    def extract(
-        self, slot: str, text: str, answers: InterviewAnswers, lang: Lang
-    ) -> SlotValues:
+    def extract(self, slot: str, text: str, answers: InterviewAnswers, lang: Lang) -> SlotValues:
         messages = prompt("interview_extract").messages(
             language_name=t("language_name", lang),
             slot=slot,
@@ -84,14 +75,7 @@ class ModelUnderstanding:
             known=self._known(answers),
             schema=json.dumps(SlotValues.model_json_schema()),
         )
-        values, _ = ask_structured(
-            self.model,
-            messages,
-            SlotValues,
-            attempts=self.settings.llm_structured_attempts,
-            meter=self.meter,
-        )
-        return values
+        return self.ask(messages, SlotValues)
 
     def phrase(
         self, slot: str, answers: InterviewAnswers, missing: list[str], lang: Lang

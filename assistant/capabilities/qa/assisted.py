@@ -15,12 +15,12 @@ from assistant.capabilities.qa.extractive import covers, offline_events
 from assistant.domain import Answer, Lang
 from assistant.domain.events import AnswerReady, Event, Notice, Sources, TextDelta, Usage
 from assistant.language.i18n import t
-from assistant.llm.base import ChatModel, LLMError, Message
-from assistant.llm.budget import UsageMeter, pack_passages, usage_of
+from assistant.llm.base import LLMError, Message
+from assistant.llm.budget import pack_passages, usage_of
 from assistant.llm.guards import LeakGuard, is_injection, new_canary
 from assistant.llm.prompts import prompt
+from assistant.llm.structured import ModelStep
 from assistant.retrieval.search import Hit
-from assistant.settings import Settings
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _OPEN_MARKER = re.compile(r"\[\d{0,3}$")
@@ -47,13 +47,8 @@ class MarkerFilter:
         return out
 
 
-class GenerativeAnswerer:
+class GenerativeAnswerer(ModelStep):
     """One question answered by a chat model, grounded in the retrieved passages."""
-
-    def __init__(self, model: ChatModel, settings: Settings, meter: UsageMeter) -> None:
-        self.model = model
-        self.settings = settings
-        self.meter = meter
 
     def events(self, question: str, hits: list[Hit], lang: Lang) -> Iterator[Event]:
         """The answer's events; raises ``LLMError`` when the model fails (see

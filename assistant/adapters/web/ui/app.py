@@ -1,37 +1,21 @@
-"""The Gradio page: chat on one side, the live map on the other. A thin layer over Session.
-
-Every handler loads the person's Session from the store by their browser's owner id (kept in
-the browser's localStorage), runs one action, renders the events and saves. No mutable
-module-level state: two browsers never share a map, and a restart loses nothing.
-"""
+"""The Gradio page's layout: chat on one side, the live map on the other, wired to the
+handlers of ``page.Page`` (a thin layer over Session). Imported only when the page is served."""
 
 from __future__ import annotations
 
-import secrets
-import uuid
-from collections.abc import Iterator
-from html import escape
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.adapters.web.ui import views
+from assistant.adapters.web.ui.page import Page, browser_secret, exports_root
 from assistant.app.services import Services
-from assistant.app.session import Session
-from assistant.app.store import MapStore, StoreError
+from assistant.app.store import MapStore
 from assistant.domain import Lang
-from assistant.domain.events import (
-    AnswerReady,
-    CritiqueReady,
-    Event,
-    MapUpdated,
-    Notice,
-    TextDelta,
-)
-from assistant.formats.render import FORMATS, write_files
+from assistant.formats.render import FORMATS
 from assistant.language.i18n import t
 from assistant.llm.factory import mode_label
+
+__all__ = ["CSS", "build_ui", "exports_root"]
 
 LANGUAGE_CHOICES = [("English", "en"), ("Suomi", "fi"), ("Eesti", "et")]
 CSS = """
@@ -40,228 +24,6 @@ CSS = """
 .polku-findings tr.critical td:first-child { color: #b00020; font-weight: bold; }
 #polku-badge { text-align: right; }
 """
-
-
-def _message(role: str, text: str) -> dict[str, str]:
-    """A chat message shown as text: markup a person (or a document) wrote is never run."""
-    return {"role": role, "content": escape(text, quote=False)}
-
-
-def browser_secret(settings: Any) -> str:
-    """The key that seals the owner id in the browser's localStorage; kept in the data dir
-    so a restart can still read it (a new key would orphan every saved map)."""
-    path = Path(settings.data_dir) / "browser-secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(uuid.uuid4().hex + uuid.uuid4().hex, encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
-
-
-def exports_root(settings: Any) -> Path:
-    """Where exports are written (one fresh folder per export) and the only folder served."""
-    root = Path(settings.data_dir) / "exports"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
-class Page:
-    """Handlers bound to the shared services and store (both thread-safe)."""
-
-    def __init__(self, services: Services, store: MapStore) -> None:
-        self.services = services
-        self.store = store
-        self.exports = exports_root(services.settings)
-
-    def session(self, owner: str) -> Session:
-        if not owner:
-            raise gr.Error("This page lost its session id; reload the page.")
-        return Session(self.services, self.store, owner)
-
-    # --- rendering ---------------------------------------------------------------
-    def chat(self, session: Session) -> list[dict[str, str]]:
-        return [_message(m.role, m.content) for m in session.state.messages]
-
-    def map_views(self, session: Session) -> tuple[Any, str, str]:
-        journey = session.journey
-        lang = session.state.lang
-        headers, rows = views.table(journey)
-        report = session.shown_report()  # kept with the map's version, not re-run
-        frame = gr.update(value=rows, headers=headers)
-        return frame, views.map_frame(journey, lang), views.findings_html(report, lang)
-
-    def saved(self, session: Session) -> Any:
-        choices = [(f"{m.title} (v{m.versions})", m.id) for m in self.store.list(session.owner)]
-        return gr.update(choices=choices, value=session.state.map_id)
-
-    # --- load --------------------------------------------------------------------
-    def load(self, owner: str) -> tuple[Any, ...]:
-        owner = owner or uuid.uuid4().hex
-        session = self.session(owner)
-        list(session.start())
-        return (
-            owner,
-            self.chat(session),
-            *self.map_views(session),
-            self.saved(session),
-            session.state.lang,
-        )
-
-    # --- chat --------------------------------------------------------------------
-    def send(self, owner: str, text: str) -> Iterator[tuple[Any, ...]]:
-        session = self.session(owner)
-        yield from self._stream(session, session.turn(text), user_text=text)
-
-    def _stream(
-        self, session: Session, events: Iterator[Event], user_text: str = ""
-    ) -> Iterator[tuple[Any, ...]]:
-        history = self.chat(session)
-        if user_text.strip():
-            history.append(_message("user", user_text))
-        reply = ""
-        frame, frame_html, findings = gr.skip(), gr.skip(), gr.skip()
-        # The message box is emptied once, with the first update; later updates leave it
-        # alone, so whatever the person types while the reply streams is kept.
-        box: Any = "" if user_text else gr.skip()
-        for event in events:
-            if isinstance(event, TextDelta):
-                reply = event.applied_to(reply)
-            elif isinstance(event, Notice):
-                history.append(_message("assistant", f"⚠️ {event.message}"))
-            elif isinstance(event, MapUpdated):
-                headers, rows = views.table(event.map)
-                frame = gr.update(value=rows, headers=headers)
-                frame_html = views.map_frame(event.map, session.state.lang)
-            elif isinstance(event, CritiqueReady):
-                findings = views.findings_html(event.report, session.state.lang)
-            elif isinstance(event, AnswerReady):
-                continue
-            shown = [*history, _message("assistant", reply)] if reply else history
-            yield shown, box, frame, frame_html, findings, gr.skip(), session.state.lang
-            box = gr.skip()
-        yield (
-            self.chat(session),
-            box,
-            frame,
-            frame_html,
-            findings,
-            self.saved(session),
-            session.state.lang,
-        )
-
-    def upload_map(self, owner: str, path: str | None) -> Iterator[tuple[Any, ...]]:
-        if not path:
-            return
-        session = self.session(owner)
-        file = Path(path)
-        yield from self._stream(session, session.import_map(file.read_bytes(), None, file.name))
-
-    def new_map(self, owner: str) -> Iterator[tuple[Any, ...]]:
-        session = self.session(owner)
-        yield from self._stream(session, session.new_map())
-
-    # --- edits and exports -------------------------------------------------------
-    def edit(self, owner: str, edited: Any) -> tuple[Any, ...]:
-        session = self.session(owner)
-        journey = session.journey
-        if journey is None:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        _, before = views.table(journey)
-        after = edited.values.tolist() if hasattr(edited, "values") else edited
-        try:
-            updated, changed = views.apply_edits(journey, before, after)
-        except ValueError as exc:
-            gr.Warning(t("ui_edit_error", session.state.lang, error=str(exc)))
-            return (*self.map_views(session), self.saved(session))
-        if changed:
-            list(
-                session.replace_map(
-                    updated, "edited " + ", ".join(f"{stage}/{lane}" for stage, lane in changed)
-                )
-            )
-        return (*self.map_views(session), self.saved(session))
-
-    def export(self, owner: str, formats: list[str]) -> list[str]:
-        session = self.session(owner)
-        journey = session.journey
-        if journey is None:
-            raise gr.Error(t("no_map_yet", session.state.lang))
-        folder = self.exports / secrets.token_hex(16)  # unguessable, and no part of the owner id
-        folder.mkdir(mode=0o700)
-        return [str(p) for p in write_files(journey, formats or ["md"], folder)]
-
-    # --- saved maps --------------------------------------------------------------
-    def open_map(self, owner: str, map_id: str | None) -> tuple[Any, ...]:
-        session = self.session(owner)
-        if map_id:
-            self.store.versions(owner, map_id)  # StoreError for a deleted or foreign id
-            session.state.map_id = map_id
-            session.save()
-        return (*self.map_views(session), self.saved(session), self.versions(owner, map_id))
-
-    def versions(self, owner: str, map_id: str | None) -> Any:
-        if not map_id:
-            return gr.update(choices=[], value=None)
-        found = self.store.versions(owner, map_id)
-        choices = [(f"v{v.version} · {v.saved_at[:16]} · {v.note}", v.version) for v in found]
-        return gr.update(choices=choices, value=found[-1].version if found else None)
-
-    def manage(
-        self, owner: str, action: str, map_id: str | None, title: str, version: Any
-    ) -> tuple[Any, ...]:
-        session = self.session(owner)
-        try:
-            if map_id and action == "rename":
-                session.state.map_id = self.store.rename(owner, map_id, title).id
-            elif map_id and action == "duplicate":
-                session.state.map_id = self.store.duplicate(owner, map_id).id
-            elif map_id and action == "delete":
-                self.store.delete(owner, map_id)
-                session.state.map_id = None
-            elif map_id and action == "restore" and version:
-                session.state.map_id = self.store.restore(owner, map_id, int(version)).id
-        except StoreError as exc:
-            gr.Warning(str(exc))
-        session.save()
-        return self.open_map(owner, session.state.map_id)
-
-    # --- knowledge and questions -------------------------------------------------
-    def ask(self, question: str, lang: Lang) -> Iterator[str]:
-        text, sources = "", ""
-        for event in self.services.ask_events(question, lang=lang):
-            if isinstance(event, TextDelta):
-                text = event.applied_to(text)
-            elif isinstance(event, AnswerReady):
-                sources = "\n".join(
-                    f"{n}. {c.title} ({c.id})" for n, c in enumerate(event.answer.citations, 1)
-                )
-            yield f"{text}\n\n{t('sources', lang)}:\n{sources}" if sources else text
-
-    def ingest(self, paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008
-        from assistant.retrieval.readers import ReadError, read_path
-
-        limit = self.services.settings.max_upload_mb * 1_000_000
-        docs = []
-        for path in paths or []:
-            try:
-                docs.append(read_path(Path(path), limit, self.services.settings.language))
-            except ReadError as exc:
-                gr.Warning(str(exc))
-        if docs:
-            report = self.services.ingest(
-                docs, progress=lambda done, total, item: progress((done, total), desc=item)
-            )
-            gr.Info(t("ui_ingested", "en", count=len(docs), chunks=report.chunks_written))
-        return self.documents()
-
-    def documents(self) -> Any:
-        rows = [[d.doc_id, d.title, d.lang] for d in self.services.index.documents("user")]
-        return gr.update(value=rows or [["", "", ""]])
-
-    def remove(self, doc_id: str) -> Any:
-        if doc_id.strip():
-            self.services.index.remove_document(doc_id.strip())
-        return self.documents()
 
 
 def build_ui(services: Services, store: MapStore) -> gr.Blocks:
