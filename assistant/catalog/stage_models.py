@@ -6,6 +6,7 @@ from functools import cache
 
 from pydantic import Field
 
+from assistant.catalog.roles import Role, stage_keys
 from assistant.domain import Localized, LocalizedList, StageKey, Strict
 from assistant.language.vocabulary import mentions, normalise
 from assistant.resources import knowledge_dir, load_data
@@ -15,15 +16,19 @@ class StageDef(Strict):
     key: str = Field(pattern=r"^[a-z0-9-]+$")
     name: Localized
     customer_goal: Localized
-    pattern_stages: list[StageKey] = Field(
-        min_length=1, description="Stages of the five-stage model whose patterns apply here."
-    )
+    roles: list[Role] = Field(min_length=1, description="The journey roles this stage holds.")
+
+    @property
+    def pattern_stages(self) -> tuple[StageKey, ...]:
+        """The five-stage keys of its roles."""
+        return stage_keys(self.roles)
 
 
 class StageModel(Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: Localized
     source_doc: str
+    scenario: Localized = Field(description="The map's scenario line; {name} is the persona.")
     aliases: LocalizedList = Field(description="Words that name this model in a conversation.")
     stages: list[StageDef] = Field(min_length=2)
 
@@ -53,12 +58,18 @@ def find_model(text: str) -> StageModel | None:
     return None
 
 
-def known_stage(name: str) -> tuple[StageKey, ...] | None:
-    """The five-stage keys of a stage some model names ``name`` (in any language)."""
+def known_roles(name: str) -> tuple[Role, ...] | None:
+    """The roles of a stage that some model names ``name`` (in any language, or by key)."""
     flat = normalise(name).strip()
     for model in stage_models().models:
         for stage in model.stages:
             names = (stage.name.en, stage.name.fi, stage.name.et, stage.key.replace("-", " "))
             if flat in {normalise(n).strip() for n in names}:
-                return tuple(stage.pattern_stages)
+                return tuple(stage.roles)
     return None
+
+
+def known_stage(name: str) -> tuple[StageKey, ...] | None:
+    """The five-stage keys of a stage that some model names ``name`` (in any language)."""
+    found = known_roles(name)
+    return stage_keys(found) if found else None

@@ -1,0 +1,159 @@
+"""The drafting library (``knowledge/library/*.yaml``): stage-role items per trade, in three
+languages, that drafting retrieves from.
+
+One file per trade (plus ``generic.yaml``, written to fit any business). Each file holds, for
+each of the ten journey roles, the items a map of that trade would draw: the customer's goal,
+actions, touchpoints, thoughts, an emotion with its reason, pain points each with a concrete
+remedy, opportunities, and the service-blueprint lanes. Owners are role keys (``front_desk``,
+``service_staff``...) that each trade names in its own words, so a generic remedy gets an
+owner that exists in that kind of business.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal, get_args
+
+from pydantic import Field, field_validator, model_validator
+
+from assistant.catalog.roles import ROLES, Role
+from assistant.domain import Localized, LocalizedList, Strict, TouchpointKind
+from assistant.resources import knowledge_dir, load_data
+
+OwnerKey = Literal[
+    "management",
+    "front_desk",
+    "service_staff",
+    "sales",
+    "marketing",
+    "digital",
+    "operations",
+    "finance",
+]
+OWNER_KEYS: tuple[OwnerKey, ...] = get_args(OwnerKey)
+MAX_CELL_CHARS = 140
+
+
+def _short(text: Localized, what: str) -> Localized:
+    for lang in ("en", "fi", "et"):
+        value = getattr(text, lang)
+        if len(value) > MAX_CELL_CHARS:
+            raise ValueError(f"{what} is over {MAX_CELL_CHARS} characters in {lang}: {value!r}")
+    return text
+
+
+class LibraryTouchpoint(Strict):
+    channel: Localized = Field(description="The channel's name, e.g. 'Instagram', 'Front desk'.")
+    kind: TouchpointKind
+    description: Localized = Field(description="What happens there, in a few words.")
+
+
+class LibraryEmotion(Strict):
+    score: int = Field(ge=-2, le=2)
+    label: Localized = Field(description="One or two words: 'relieved', 'helpottunut'.")
+    reason: Localized = Field(description="Why the customer feels so here, one short clause.")
+
+
+class LibraryOpportunity(Strict):
+    text: Localized = Field(description="A concrete change, in the imperative.")
+    owner: OwnerKey = Field(description="Who in this business owns it (a key of `owners`).")
+    metric: Localized = Field(description="How success is measured.")
+    value: int = Field(ge=1, le=5, description="Value to the customer and the business, 1-5.")
+    effort: int = Field(ge=1, le=5, description="Effort to make the change, 1-5.")
+
+
+class LibraryPain(Strict):
+    text: Localized = Field(description="What goes wrong for the customer.")
+    remedy: LibraryOpportunity = Field(description="The concrete remedy for this pain.")
+
+
+class RoleContent(Strict):
+    """What one journey role holds for one trade."""
+
+    customer_goal: Localized
+    actions: list[Localized] = Field(min_length=2)
+    touchpoints: list[LibraryTouchpoint] = Field(min_length=2)
+    thoughts: list[Localized] = Field(min_length=2)
+    emotion: LibraryEmotion
+    pain_points: list[LibraryPain] = Field(min_length=2)
+    opportunities: list[LibraryOpportunity] = Field(min_length=1)
+    frontstage: list[Localized] = Field(min_length=1)
+    backstage: list[Localized] = Field(min_length=1)
+    support_processes: list[Localized] = Field(min_length=1)
+    physical_evidence: list[Localized] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cells_short(self) -> RoleContent:
+        texts = [self.customer_goal, *self.actions, *self.thoughts, self.emotion.label]
+        texts += [p.text for p in self.pain_points] + [p.remedy.text for p in self.pain_points]
+        texts += [o.text for o in self.opportunities]
+        texts += [*self.frontstage, *self.backstage, *self.support_processes]
+        texts += [*self.physical_evidence, *(t.channel for t in self.touchpoints)]
+        for text in texts:
+            _short(text, "a cell")
+        return self
+
+
+class TradeLibrary(Strict):
+    """One trade's file."""
+
+    trade: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: Localized
+    description: Localized = Field(description="What businesses of this trade do, for whom.")
+    aliases: LocalizedList = Field(description="Lower-case words or stems that name the trade.")
+    default_model: Literal["b2b", "b2c"]
+    stage_model: str = Field(description="The stage model id that fits this trade best.")
+    source_docs: list[str] = Field(min_length=1, description="Knowledge document ids cited.")
+    owners: dict[OwnerKey, Localized] = Field(description="Each owner key in this trade's words.")
+    stakeholders: list[Localized] = Field(
+        default_factory=list, description="B2B buying committee roles."
+    )
+    roles: dict[Role, RoleContent]
+
+    @field_validator("owners")
+    @classmethod
+    def _every_owner(cls, owners: dict[OwnerKey, Localized]) -> dict[OwnerKey, Localized]:
+        missing = [key for key in OWNER_KEYS if key not in owners]
+        if missing:
+            raise ValueError(f"owners missing for {missing}")
+        return owners
+
+    @field_validator("roles")
+    @classmethod
+    def _every_role(cls, roles: dict[Role, RoleContent]) -> dict[Role, RoleContent]:
+        missing = [role for role in ROLES if role not in roles]
+        if missing:
+            raise ValueError(f"content missing for roles {missing}")
+        return roles
+
+
+@cache
+def library() -> dict[str, TradeLibrary]:
+    """Every trade's library file, by trade id."""
+    found = sorted((knowledge_dir() / "library").glob("*.yaml"))
+    loaded = [load_data(path, TradeLibrary) for path in found]
+    return {trade.trade: trade for trade in loaded}
+
+
+def check_files(paths: list[str]) -> list[str]:
+    """Validate library files; the problems found (empty when all are valid)."""
+    from pathlib import Path
+
+    from assistant.resources import CatalogError
+
+    problems = []
+    for path in paths:
+        try:
+            load_data(Path(path), TradeLibrary)
+        except CatalogError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+if __name__ == "__main__":
+    import sys
+
+    every = [str(path) for path in (knowledge_dir() / "library").glob("*.yaml")]
+    found = check_files(sys.argv[1:] or every)
+    print("\n".join(found) or "library files valid")
+    sys.exit(1 if found else 0)
