@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 
 EVAL_DATA ?= .polku/eval-data
 
-.PHONY: run test lint eval venv clean chromium
+.PHONY: run test lint eval venv clean chromium embeddings
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ chromium:
 	command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+# Re-embed the knowledge base and the drafting library into knowledge/embeddings.npz after
+# changing them (a test fails until this is done). About four minutes on 2 cores.
+embeddings: $(STAMP)
+	$(PY) -m assistant.app.vectors
 
 # The offline evaluation against its thresholds and the committed baseline (report in
 # eval-report/); it builds its own index under $(EVAL_DATA) the first time.

@@ -58,11 +58,20 @@ def bench_engine(repeat: int) -> dict[str, Any]:
     for answers, journey in zip(cases, drafted):
         drafts += timed(lambda a=answers: draft_map(a), repeat)
         critiques += timed(lambda j=journey: critique_map(j), repeat)
+    fresh: list[float] = []  # the person's words never seen before: each is embedded
+    for number in range(repeat):
+        for answers in cases:
+            new = answers.model_copy(
+                update={"pain_points": [f"{p} ({number})" for p in answers.pain_points]}
+            )
+            fresh += timed(lambda a=new: draft_map(a), 1)
     big = fifty_stage_map()
     parse_map(big, "md")
     imports = timed(lambda: parse_map(big, "md"), repeat)
     return {
         "draft": percentiles(drafts),
+        "draft_new_words": percentiles(fresh),
+        "library_index_s": library_index_seconds(),
         "critique": percentiles(critiques),
         "import_50_stages": percentiles(imports),
     }
@@ -81,3 +90,19 @@ def bench_retrieval(data_dir: Path, repeat: int) -> dict[str, Any]:
     for question, lang in QUESTIONS:
         answers += timed(lambda q=question, la=lang: services.ask(q, lang=la), repeat)
     return {"hybrid_search": percentiles(samples), "offline_ask": percentiles(answers)}
+
+
+def library_index_seconds() -> float:
+    """Seconds to have every drafting-library text's vector in memory, in all three
+    languages, from the shipped vectors (what a fresh install does once per process)."""
+    import time
+
+    from assistant.capabilities.drafting.fill import library_texts
+    from assistant.domain import LANGS
+    from assistant.retrieval.meaning import Meaning
+
+    began = time.perf_counter()
+    meaning = Meaning()
+    for lang in LANGS:
+        meaning.vectors(library_texts(lang))
+    return round(time.perf_counter() - began, 2)

@@ -49,6 +49,12 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         _target("`polku serve` peak RSS under load", rest["peak_rss_mb_under_load"], 600, " MB"),
         _target("16 concurrent sessions: ask p95", _p95(rest["concurrent"]["ask"]), 500, " ms"),
     ]
+    engine = results.get("engine", {})
+    if "draft" in engine:
+        found += [
+            _target("draft in-process p95 (library loaded)", _p95(engine["draft"]), 50, " ms"),
+            _target("drafting library index, all languages", engine["library_index_s"], 10, " s"),
+        ]
     return found
 
 
@@ -126,6 +132,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"| hybrid retrieval, built-in knowledge base | {_ms(retrieval['hybrid_search'])} |",
         f"| offline ask in-process | {_ms(retrieval['offline_ask'])} |",
         f"| draft in-process | {_ms(engine['draft'])} |",
+        f"| draft in-process, the person's words new (each embedded) | "
+        f"{_ms(engine['draft_new_words'])} |",
+        f"| drafting library index in memory, all languages | {engine['library_index_s']} s |",
         f"| critique in-process | {_ms(engine['critique'])} |",
         f"| import a 50-stage map | {_ms(engine['import_50_stages'])} |",
         f"| REST ask / draft / critique, one at a time | {_ms(rest['sequential']['ask'])} · "

@@ -2,7 +2,8 @@
 
 adapters -> app -> capabilities -> retrieval / llm / language / formats / catalog -> domain.
 Nothing but an adapter (and the ``python -m assistant`` entry point) imports an adapter; one
-capability never imports another (they share ``capabilities.fallback``); the domain imports
+capability never imports another (they share the modules directly in ``capabilities/``:
+the fallback contract and the stage roles); the domain imports
 no framework, index or model client.
 """
 
@@ -51,6 +52,15 @@ def _imports(path: Path) -> list[str]:
     return found
 
 
+def _shared(parts: tuple[str, ...]) -> bool:
+    """A module directly in capabilities/ (fallback, stage_roles) serves every capability."""
+    return (
+        len(parts) >= 2
+        and (PACKAGE / parts[0] / f"{parts[1]}.py").is_file()
+        and parts[0] == ("capabilities")
+    )
+
+
 def _modules() -> list[tuple[Path, tuple[str, ...]]]:
     return [
         (path, path.relative_to(PACKAGE).with_suffix("").parts)
@@ -80,7 +90,7 @@ def test_imports_point_down(path: Path, parts: tuple[str, ...]) -> None:
         entry_point = parts == ("__main__",) and target[:2] == ("adapters", "cli")
         if target_layer not in ALLOWED[layer] and not entry_point:
             wrong.append(f"{layer} -> {target_layer} ({imported})")
-        shared = "fallback" in (parts[1:2] + target[1:2])
+        shared = _shared(parts) or _shared(target)
         if layer == target_layer == "capabilities" and parts[1] != target[1] and not shared:
             wrong.append(f"capability {parts[1]} -> capability {target[1]} ({imported})")
     assert not wrong, wrong

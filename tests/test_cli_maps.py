@@ -14,7 +14,6 @@ ESTONIAN_REPLIES = [
     "1",
     "Mari, 40, töötav ema",
     "kiire aeg, valutu ravi",
-    "pikad ootejärjekorrad",
     "kliendiküsitlus, Google'i arvustused",
     "vaikimisi",
     "veebileht, telefon, vastuvõtt",

@@ -89,9 +89,9 @@ CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # the importer reads thes
 
 def sparse_map(text: str) -> JourneyMap:
     """A thin map whose critique findings quote its stage names."""
-    stages = [
-        Stage(name=text, actions=[Item(text=text)], pain_points=[Item(text=text)]),
-        Stage(name=f"{text} 2", emotion=Emotion(score=-2, label=text)),
+    stages = [  # keys of the five-stage model: the critic's verdict does not hang on the names
+        Stage(name=text, key="awareness", actions=[Item(text=text)], pain_points=[Item(text=text)]),
+        Stage(name=f"{text} 2", key="consideration", emotion=Emotion(score=-2, label=text)),
     ]
     return JourneyMap(title=text, stages=stages)
 

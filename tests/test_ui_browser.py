@@ -20,7 +20,6 @@ FINNISH_REPLIES = [
     "1",
     "Anna, 30, kiireinen ammattilainen",
     "löytää sopivat vaatteet nopeasti, säästää aikaa",
-    "pitkät jonot, epäselvät koot",
     "asiakaskysely, arvostelut",
     "oletus",
     "Instagram, myymälä, verkkosivut",

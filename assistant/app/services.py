@@ -25,7 +25,9 @@ from assistant.llm.factory import chat_model
 from assistant.llm.guards import is_injection
 from assistant.llm.tokenizer import ensure_token_files
 from assistant.retrieval.documents import Document
+from assistant.retrieval.embeddings import Embedder, EmbeddingCache
 from assistant.retrieval.index import IndexReport, KnowledgeIndex, Progress
+from assistant.retrieval.meaning import Meaning
 from assistant.retrieval.search import Hit, HybridRetriever
 from assistant.settings import Settings
 
@@ -68,6 +70,13 @@ class Services:
         index = KnowledgeIndex(self.settings)
         index.sync_builtin(self._progress)
         return index
+
+    @cached_property
+    def meaning(self) -> Meaning:
+        """Similarity by meaning for drafting and the critic, cached on disk with the index's
+        embeddings (and served from the shipped vectors)."""
+        cache = EmbeddingCache(self.settings.data_dir / "embeddings.db")
+        return Meaning(Embedder(cache))
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -127,12 +136,12 @@ class Services:
         """The offline draft, tailored by the model when there is one (offline on failure)."""
         from assistant.capabilities.drafting.assisted import Tailor
 
-        journey = draft_map(answers)
+        journey = draft_map(answers, meaning=self.meaning)
         if self.model is None:
             return Outcome(journey)
         meter = meter or UsageMeter()
         before = meter.total
-        tailor = Tailor(self.model, self.settings, meter, critic=critique_map)
+        tailor = Tailor(self.model, self.settings, meter, critic=self.critic)
         outcome = assisted(
             journey,
             lambda: tailor.tailor(journey, answers, self.evidence_for(answers)).model_copy(
@@ -149,7 +158,7 @@ class Services:
         """Rule findings, plus the model's qualitative findings when there is a model."""
         from assistant.capabilities.critique.assisted import ModelCritic
 
-        report = critique_map(journey, today)
+        report = critique_map(journey, today, self.meaning)
         if self.model is None:
             return Outcome(report)
         meter = meter or UsageMeter()
@@ -158,6 +167,10 @@ class Services:
         outcome = assisted(report, lambda: critic.review(journey, report), journey.language)
         outcome.usage = meter.total - before
         return outcome
+
+    def critic(self, journey: JourneyMap) -> CritiqueReport:
+        """The rule critic with this process's meaning (for the drafting model's revision)."""
+        return critique_map(journey, meaning=self.meaning)
 
     def ingest(self, docs: Sequence[Document], progress: Progress | None = None) -> IndexReport:
         return self.index.sync_documents(docs, "user", progress)

@@ -1,6 +1,6 @@
-"""The structured knowledge files the capabilities share: guidelines, stage models and
-drafting patterns, typed and validated at load (``python -m assistant.catalog`` checks them
-all, with the vocabulary)."""
+"""The structured knowledge files the capabilities share: guidelines, journey roles, stage
+models and the drafting library, typed and validated at load (``python -m assistant.catalog``
+checks them all, with the vocabulary)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,37 @@ from assistant.resources import CatalogError
 def validate_all() -> list[str]:
     """Load every structured knowledge file; return the problems found (empty when valid)."""
     from assistant.catalog.guidelines import guidelines
-    from assistant.catalog.patterns import patterns
+    from assistant.catalog.library import library
+    from assistant.catalog.roles import roles
     from assistant.catalog.stage_models import stage_models
     from assistant.language.vocabulary import vocabulary
 
     problems: list[str] = []
-    for loader in (guidelines, stage_models, vocabulary, patterns):
+    for loader in (guidelines, roles, stage_models, vocabulary, library):
         try:
             loader()
         except CatalogError as exc:
             problems.append(str(exc))
+    if not problems:
+        problems += _cross_references()
+    return problems
+
+
+def _cross_references() -> list[str]:
+    """What one file names in another exists: each trade's stage model and cited documents."""
+    from assistant.catalog.library import library
+    from assistant.catalog.stage_models import stage_models
+    from assistant.resources import knowledge_dir
+
+    models = {model.id for model in stage_models().models}
+    documents = {path.stem for path in (knowledge_dir() / "en").glob("*.md")}
+    problems = []
+    for trade in library().values():
+        if trade.stage_model not in models:
+            problems.append(f"library {trade.trade}: no stage model {trade.stage_model!r}")
+        problems += [
+            f"library {trade.trade}: no knowledge document {doc!r}"
+            for doc in trade.source_docs
+            if doc not in documents
+        ]
     return problems

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from assistant.catalog.roles import ROLES, Role
 from assistant.domain import Localized, LocalizedList, Strict, TouchpointKind
+from assistant.language.vocabulary import mentions
 from assistant.resources import knowledge_dir, load_data
 
 OwnerKey = Literal[
@@ -101,6 +102,11 @@ class TradeLibrary(Strict):
     name: Localized
     description: Localized = Field(description="What businesses of this trade do, for whom.")
     aliases: LocalizedList = Field(description="Lower-case words or stems that name the trade.")
+    examples: LocalizedList = Field(
+        default_factory=LocalizedList,
+        description="Short descriptions of real businesses of this trade, as their owners "
+        "would put them: drafting compares the person's description with them by meaning.",
+    )
     default_model: Literal["b2b", "b2c"]
     stage_model: str = Field(description="The stage model id that fits this trade best.")
     source_docs: list[str] = Field(min_length=1, description="Knowledge document ids cited.")
@@ -157,3 +163,18 @@ if __name__ == "__main__":
     found = check_files(sys.argv[1:] or every)
     print("\n".join(found) or "library files valid")
     sys.exit(1 if found else 0)
+
+
+def named_trade(text: str) -> TradeLibrary | None:
+    """The trade whose words the text names most, the longest word deciding a tie ("online
+    shop" over "shop"); None when it names none (the drafter then decides by meaning)."""
+    best: tuple[int, int, TradeLibrary] | None = None
+    for trade in library().values():
+        if trade.trade == "generic":
+            continue
+        named = [alias for alias in trade.aliases.all() if mentions(text, [alias])]
+        if named:
+            score = (len(named), max(len(alias) for alias in named))
+            if best is None or score > best[:2]:
+                best = (*score, trade)
+    return best[2] if best else None

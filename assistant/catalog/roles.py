@@ -32,6 +32,8 @@ class RoleDef(Strict):
     name: Localized
     meaning: Localized
     cues: LocalizedList
+    examples: LocalizedList
+    signals: LocalizedList
 
 
 class RoleCatalog(Strict):

@@ -93,6 +93,7 @@ class Emotion(Model):
 
     score: int = Field(default=0, ge=-2, le=2, description="-2 very negative .. +2 very positive.")
     label: str = Field(default="", description="A word for the feeling, in the map's language.")
+    reason: str = Field(default="", description="Why the customer feels so at this stage.")
     provenance: Provenance = Field(default_factory=Provenance, description="Where it came from.")
 
 
@@ -105,6 +106,10 @@ class Opportunity(Model):
     addresses: str | None = Field(
         default=None, description="The pain point this opportunity answers, if any."
     )
+    value: int | None = Field(
+        default=None, ge=1, le=5, description="Value to the customer and the business, 1-5."
+    )
+    effort: int | None = Field(default=None, ge=1, le=5, description="Effort to make it, 1-5.")
     provenance: Provenance = Field(default_factory=Provenance, description="Where it came from.")
 
 

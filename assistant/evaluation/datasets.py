@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from assistant.catalog.roles import Role
 from assistant.domain import InterviewAnswers, Lang
 from assistant.resources import resource_dir
 
@@ -51,9 +52,25 @@ class QACase(BaseModel):
 
 class DraftExpectations(BaseModel):
     pain_points: dict[str, list[int]] = Field(
-        default_factory=dict, description="Pain point -> acceptable stage positions (0-based)."
+        default_factory=dict,
+        description="Pain point -> acceptable stage positions (0-based), for scenarios whose "
+        "stages the person named.",
+    )
+    pain_roles: dict[str, list[Role]] = Field(
+        default_factory=dict,
+        description="Pain point -> the journey roles it is about (knowledge/roles.yaml), for "
+        "scenarios whose stages Polku chooses: right when the stage it lands on holds one.",
     )
     channels: list[str] = Field(default_factory=list, description="Channels that must appear.")
+    concepts: list[list[str]] = Field(
+        default_factory=list,
+        description="What a map of this trade should talk about: each entry is words any one "
+        "of which shows the concept in the suggested items (lower case, word starts).",
+    )
+    forbidden: list[str] = Field(
+        default_factory=list,
+        description="Words of other trades that must not appear in any suggested item.",
+    )
 
 
 class DraftScenario(BaseModel):

@@ -17,7 +17,9 @@ LOWER_IS_BETTER = {
     "false_criticals",
     "false_critical_rate",
     "errors",
-    "critic_criticals",
+    "own_criticals",
+    "wrong_trade_items",
+    "duplicate_stage_cells",
 }
 
 

@@ -38,6 +38,7 @@ MetaKey = Literal[
     "evidence",
     "business",
     "model",
+    "kpis",
     "stage",
 ]
 
@@ -60,6 +61,7 @@ class Vocabulary(Strict):
     map_type_cues: dict[MapType, LocalizedList]
     skip_words: LocalizedList
     physical_presence_cues: LocalizedList
+    online_cues: LocalizedList = Field(description="Words that make a channel an online one.")
     stage_cues: dict[StageKey, LocalizedList] = Field(
         description="Words that place a pain point at a stage (checkout -> purchase)."
     )
@@ -67,6 +69,9 @@ class Vocabulary(Strict):
         description="Research kinds (interviews, surveys, ...) and the words that name them."
     )
     jargon: LocalizedList = Field(description="Marketing jargon a customer would never say.")
+    kpi_concepts: dict[str, LocalizedList] = Field(
+        description="What a KPI measures (no-shows, rating...) and the words that name it."
+    )
 
     @field_validator("emotions")
     @classmethod
@@ -95,6 +100,22 @@ def mentions(text: str, terms: Iterable[str]) -> int:
     """How many of ``terms`` occur in ``text`` (at word starts)."""
     flat = normalise(text)
     return sum(1 for term in terms if term.strip() and _term_pattern(term).search(flat))
+
+
+def mentions_within(text: str, terms: Iterable[str], inside: int = 5) -> int:
+    """Like ``mentions``, but a one-word term of ``inside`` letters or more also counts inside
+    a compound word ("varau" in "nettiajanvarauksessa", "arve" does not: too short)."""
+    flat = normalise(text)
+    count = 0
+    for term in terms:
+        term = term.strip().lower()
+        if not term:
+            continue
+        if " " not in term and len(term) >= inside and term.isalpha():
+            count += term in flat
+        else:
+            count += bool(_term_pattern(term).search(flat))
+    return count
 
 
 def mentions_any(text: str, terms: LocalizedList) -> bool:
@@ -149,3 +170,36 @@ def is_skip(text: str) -> bool:
 
 def has_physical_presence(text: str) -> bool:
     return mentions_any(text, vocabulary().physical_presence_cues)
+
+
+def channel_kind(text: str) -> TouchpointKind:
+    """Whether a channel the person named is online or offline, from what it is: a known
+    channel's kind, else offline for a place, a counter, a phone or a letter, else online."""
+    term = find_channel(text)
+    if term is not None:
+        return term.kind
+    if mentions_within(text, vocabulary().online_cues.all()):
+        return "online"
+    if has_physical_presence(text) or _compound_ends_with(
+        text, vocabulary().physical_presence_cues
+    ):
+        return "offline"
+    return "online"
+
+
+def _compound_ends_with(text: str, cues: LocalizedList) -> bool:
+    """A Finnish or Estonian compound names a place by its last part: "juuksurisalong",
+    "kampaamoliike", "lähikirjasto"."""
+    single = {cue for cue in cues.all() if cue.isalpha() and len(cue) >= 4}
+    return any(
+        word.endswith(cue) for word in re.findall(r"[^\W_]+", text.lower()) for cue in single
+    )
+
+
+def kpi_concepts_in(text: str) -> set[str]:
+    """The KPI concepts a metric or KPI names ("no-show'de arv kuus" -> no_shows)."""
+    return {
+        concept
+        for concept, words in vocabulary().kpi_concepts.items()
+        if mentions_within(text, words.all())
+    }

@@ -23,3 +23,9 @@ class WordLists(Strict):
 @cache
 def word_lists() -> WordLists:
     return load_data(_WORDS, WordLists)
+
+
+@cache
+def first_names() -> LocalizedList:
+    """Common first names per language (``names.yaml``), for a persona nobody named."""
+    return load_data(Path(__file__).resolve().parent / "names.yaml", LocalizedList)

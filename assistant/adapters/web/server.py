@@ -95,13 +95,16 @@ def _require_basic_auth(app: FastAPI, auth: tuple[str, str]) -> None:
 
 
 def _warm_up(services: Any) -> None:
-    """Load what the first chat turn would otherwise load (catalogs, patterns, language
-    profiles, guideline citations), so the first person is not the slow one."""
+    """Load what the first chat turn would otherwise load (catalogs, the drafting library,
+    the shipped vectors, language profiles, guideline citations), so the first person is not
+    the slow one."""
     from assistant.capabilities.critique.critic import critique_map
     from assistant.capabilities.drafting.draft import draft_map
     from assistant.domain import InterviewAnswers
     from assistant.language.detect import detect_language
 
     detect_language("warm up the language profiles")
-    critique_map(draft_map(InterviewAnswers(business="A shop", pain_points=["long queue"])))
+    answers = InterviewAnswers(business="A shop", pain_points=["long queue"], channels=["web"])
+    meaning = services.meaning  # offline parts only: no model call at start-up
+    critique_map(draft_map(answers, meaning=meaning), meaning=meaning)
     services.retriever.search("What is a journey map?", lang="en", k=3)

@@ -12,6 +12,7 @@ from assistant.domain import Citation, CritiqueReport, Finding, JourneyMap, Lang
 from assistant.language.i18n import t
 from assistant.language.text import overlap, stems
 from assistant.retrieval.documents import builtin_documents, chunk_document
+from assistant.retrieval.meaning import Meaning
 
 PENALTY = {"critical": 20, "warn": 6, "info": 2}
 MAX_COUNTED_PER_GUIDELINE = 2
@@ -41,9 +42,12 @@ def _finding(guideline: Guideline, where: str, values: dict[str, str], lang: Lan
     )
 
 
-def critique_map(journey: JourneyMap, today: date | None = None) -> CritiqueReport:
-    """Rule findings and the score; ``today`` pins the date staleness is judged against."""
-    context = MapContext.of(journey, today)
+def critique_map(
+    journey: JourneyMap, today: date | None = None, meaning: Meaning | None = None
+) -> CritiqueReport:
+    """Rule findings and the score; ``today`` pins the date staleness is judged against;
+    ``meaning`` reads stage names (a process-wide default without a disk cache if None)."""
+    context = MapContext.of(journey, today, meaning)
     lang = context.lang
     findings: list[Finding] = []
     for guideline in guidelines().guidelines:

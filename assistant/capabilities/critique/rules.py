@@ -7,15 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.catalog.stage_models import known_stage
-from assistant.domain import Item, JourneyMap, Lang, Opportunity, Stage, StageKey, Touchpoint
+from assistant.capabilities.stage_roles import journey_roles
+from assistant.catalog.roles import Role
+from assistant.domain import Item, JourneyMap, Lang, Opportunity, Stage, Touchpoint
 from assistant.language.vocabulary import (
     has_physical_presence,
     infer_model,
     mentions,
-    stage_for,
     vocabulary,
 )
+from assistant.retrieval.meaning import Meaning, default_meaning
 
 Hit = tuple[str, dict[str, str]]  # (where, values for the message placeholders)
 STALE_AFTER_DAYS = 183
@@ -37,9 +38,12 @@ class MapContext:
     is_b2b: bool
     physical_presence: bool
     today: date | None = None  # None: the real date (set for reproducible evaluations)
+    roles: tuple[tuple[Role, ...], ...] = ()  # what each stage is about, by meaning
 
     @classmethod
-    def of(cls, journey: JourneyMap, today: date | None = None) -> MapContext:
+    def of(
+        cls, journey: JourneyMap, today: date | None = None, meaning: Meaning | None = None
+    ) -> MapContext:
         described = " ".join(
             filter(
                 None,
@@ -60,21 +64,13 @@ class MapContext:
             or (journey.model is None and infer_model(described) == "b2b"),
             physical_presence=has_physical_presence(described) or offline,
             today=today,
+            roles=tuple(journey_roles(journey, meaning or default_meaning())),
         )
 
 
 def lane_name(lane: str, lang: Lang) -> str:
     names = vocabulary().lanes[lane].get(lang)  # type: ignore[index]
     return names[0] if names else lane.replace("_", " ")
-
-
-def stage_keys(stage: Stage) -> set[StageKey]:
-    known = known_stage(stage.key.replace("-", " ") if stage.key else stage.name)
-    known = known or known_stage(stage.name)
-    if known:
-        return set(known)
-    cue = stage_for(stage.name)
-    return {cue} if cue else set()
 
 
 def _texts(stage: Stage) -> list[str]:
@@ -113,17 +109,20 @@ def map_type(m: JourneyMap, c: MapContext) -> list[Hit]:
     return [] if m.map_type else [("map", {})]
 
 
+BEFORE: frozenset[Role] = frozenset({"need", "discover", "compare"})
+AFTER: frozenset[Role] = frozenset({"prepare", "use", "support", "after", "return", "advocate"})
+
+
 def full_lifecycle(m: JourneyMap, c: MapContext) -> list[Hit]:
-    """Stages before and after the purchase: named as such, or simply placed around a
-    recognised purchase stage ("Looking for a place | Booking | Stay | Coming back")."""
-    per_stage = [stage_keys(s) for s in m.stages]
-    keys = set().union(*per_stage) if per_stage else set()
-    before = bool(keys & {"awareness", "consideration"})
-    after = bool(keys & {"retention", "advocacy"})
-    buying = [i for i, found in enumerate(per_stage) if "purchase" in found]
+    """Stages before and after the purchase, judged by what each stage is about (its roles,
+    read from its name by meaning), or simply placed around the purchase ("Looking for a
+    place | Booking | Stay | Coming back")."""
+    found = set().union(*c.roles) if c.roles else set()
+    before, after = bool(found & BEFORE), bool(found & AFTER)
+    buying = [i for i, roles in enumerate(c.roles) if "commit" in roles]
     if buying:
         before = before or buying[0] > 0
-        after = after or buying[-1] < len(per_stage) - 1
+        after = after or buying[-1] < len(c.roles) - 1
     return [] if before and after else [("stages", {})]
 
 

@@ -1,29 +1,26 @@
 """Offline drafting: InterviewAnswers -> JourneyMap in the person's language.
 
-The person's own words (channels, pain points, persona) are placed first and marked as theirs;
-the industry's drafting patterns fill the rest, marked as suggestions with their source.
+A draft is assembled, not copied: the trades that fit the business are found by meaning, the
+stages (the person's own, or the stage model of the trade) each get the library items of
+their journey roles, and then everything the person said is placed where it belongs and
+marked as theirs, beside suggestions marked with their source.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from assistant.capabilities.drafting.placement import (
-    emotion_label,
-    place_channels,
-    place_pain_points,
-    stage_from_patterns,
-)
-from assistant.capabilities.drafting.stages import PlannedStage, plan_stages
-from assistant.catalog.patterns import IndustryPattern, match_industry, patterns
-from assistant.catalog.stage_models import stage_models
+from assistant.capabilities.drafting.fill import StageFiller
+from assistant.capabilities.drafting.persona import persona, scenario, title
+from assistant.capabilities.drafting.placement import Placer, emotion_label
+from assistant.capabilities.drafting.stages import DAY_IN_THE_LIFE, plan_stages
+from assistant.capabilities.drafting.trades import TradeFit, described, fit_trades
 from assistant.domain import (
     Emotion,
     InterviewAnswers,
     Item,
     JourneyMap,
     Lang,
-    Persona,
     Provenance,
     Source,
     Stage,
@@ -32,42 +29,18 @@ from assistant.domain import (
 from assistant.language.i18n import messages, t
 from assistant.language.vocabulary import infer_model
 from assistant.retrieval.documents import kb_source
+from assistant.retrieval.meaning import Meaning, default_meaning
 
 
-def _persona(answers: InterviewAnswers, pattern: IndustryPattern, lang: Lang) -> Persona:
-    said = answers.persona
-    stages = pattern.stages
-    suggestion = Provenance(kind="pattern", source=kb_source("personas", lang))
-    return Persona(
-        name=(said.who.split(",")[0].strip() or t("default_persona", lang))[:80],
-        segment=said.who,
-        b2b_role=said.who if answers.model == "b2b" and said.who else None,
-        goals=said.goals or [stages["consideration"].customer_goal.get(lang)],
-        needs=[
-            stages["purchase"].customer_goal.get(lang),
-            stages["retention"].customer_goal.get(lang),
-        ],
-        motivations=[stages["awareness"].customer_goal.get(lang)],
-        frustrations=said.frustrations or stages["purchase"].pain_points.get(lang)[:1],
-        preferred_channels=list(answers.channels),
-        quote=next(iter(stages["consideration"].thoughts.get(lang)), ""),
-        evidence=[Source(doc_id="user/evidence", title=item) for item in answers.evidence],
-        provenance=Provenance(kind="user") if said.who or said.goals else suggestion,
-    )
-
-
-def _stakeholders(pattern: IndustryPattern, lang: Lang) -> list[Stakeholder]:
-    roles = pattern.stakeholders or patterns()["b2b-saas"].stakeholders
+def _stakeholders(fit: TradeFit, lang: Lang) -> list[Stakeholder]:
     mark = Provenance(kind="pattern", source=kb_source("b2b-vs-b2c", lang))
-    return [Stakeholder(role=role.get(lang), provenance=mark) for role in roles]
-
-
-def _plan(answers: InterviewAnswers, lang: Lang) -> tuple[str, list[PlannedStage]]:
-    if answers.map_type == "day-in-the-life" and not answers.stages:
-        known = {m.id for m in stage_models().models}
-        if "day-in-the-life" in known:
-            return plan_stages(["day-in-the-life"], lang)
-    return plan_stages(answers.stages, lang)
+    roles = [role.get(lang) for role in fit.primary.stakeholders]
+    if not roles:  # a trade that rarely sells to companies: the committee every B2B buy has
+        roles = [
+            t(key, lang)
+            for key in ("stakeholder_user", "stakeholder_decider", "stakeholder_finance")
+        ]
+    return [Stakeholder(role=role, provenance=mark) for role in roles]
 
 
 def _to_future_state(stages: list[Stage], lang: Lang) -> None:
@@ -84,6 +57,7 @@ def _to_future_state(stages: list[Stage], lang: Lang) -> None:
         stage.emotion = Emotion(
             score=score,
             label=emotion_label(score, lang),
+            reason=stage.opportunities[0].text,
             provenance=Provenance(kind="pattern", changed=True),
         )
 
@@ -97,49 +71,45 @@ def _add_day_context(stages: list[Stage], lang: Lang) -> None:
             stage.actions.insert(0, Item(text=t(key, lang), provenance=mark))
 
 
-def _title(answers: InterviewAnswers, business: str, lang: Lang) -> str:
-    key = {"future-state": "future_title", "day-in-the-life": "day_title"}.get(
-        answers.map_type or "", "map_title"
-    )
-    return t(key, lang, business=business)
-
-
-def draft_map(answers: InterviewAnswers, today: date | None = None) -> JourneyMap:
+def draft_map(
+    answers: InterviewAnswers, today: date | None = None, meaning: Meaning | None = None
+) -> JourneyMap:
     """Draft a complete journey map from the interview's answers."""
+    meaning = meaning or default_meaning()
     lang = answers.language
-    described = " ".join(filter(None, [answers.business, answers.industry or ""]))
-    pattern = match_industry(described)
-    model = answers.model or infer_model(described) or pattern.default_model
+    fit = fit_trades(answers, meaning)
+    model = answers.model or infer_model(described(answers)) or fit.primary.default_model
     answers = answers.model_copy(update={"model": model})
     map_type = answers.map_type or "current-state"
-    model_id, plans = _plan(answers, lang)
-    stages = [
-        stage_from_patterns(plan, pattern, lang, blueprint=map_type == "service-blueprint")
-        for plan in plans
-    ]
-    place_channels(stages, plans, answers.channels, lang)
-    place_pain_points(stages, plans, answers.pain_points, lang)
+    plan = plan_stages(answers, fit.primary, meaning)
+    context = " ".join([described(answers), *answers.persona.goals])
+    filler = StageFiller(fit, lang, context, meaning)
+    stages = [filler.stage(p, blueprint=map_type == "service-blueprint") for p in plan.stages]
+    placer = Placer(stages, plan.stages, fit, lang, meaning, context)
+    placer.place_channels(answers.channels)
+    placer.place_pains(answers.pain_points)
+    placer.place_goals(answers.persona.goals)
+    placer.attach_kpis(answers.kpis)
     if map_type == "future-state":
         _to_future_state(stages, lang)
-    if model_id == "day-in-the-life":
+    if plan.model_id == DAY_IN_THE_LIFE:
         _add_day_context(stages, lang)
-    business = answers.business.strip() or t("default_business", lang)
-    persona = _persona(answers, pattern, lang)
+    person = persona(answers, fit, plan)
     return JourneyMap(
-        title=_title(answers, business, lang),
+        title=title(answers.model_copy(update={"map_type": map_type})),
         language=lang,
         business=answers.business,
-        industry=pattern.industry,
+        industry=fit.primary.trade,
         model=model,
         map_type=map_type,
-        scenario=t("scenario", lang, who=persona.name, business=business),
-        persona=persona,
+        scenario=scenario(answers, plan, person.name),
+        persona=person,
         stages=stages,
         evidence=[Source(doc_id="user/evidence", title=item) for item in answers.evidence],
         kpis=list(answers.kpis),
         owner=answers.owner,
         last_updated=today or date.today(),
         review_cadence=answers.review_cadence,
-        stakeholders=_stakeholders(pattern, lang) if model == "b2b" else [],
-        stage_model=model_id,
+        stakeholders=_stakeholders(fit, lang) if model == "b2b" else [],
+        stage_model=plan.model_id,
     )

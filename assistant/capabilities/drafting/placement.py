@@ -1,30 +1,38 @@
-"""Build stages from drafting patterns, then place the person's own channels and pain points."""
+"""Put what the person said where it belongs, by meaning: each pain point at the stage it is
+about, with a concrete remedy from the library; each channel at the stages where it is met,
+with its real kind; each goal at the stage it is a goal of; their own KPIs as the metrics of
+the opportunities they measure. Nothing the person said is dropped or shortened."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.capabilities.drafting.fill import UNSURE_GENERIC_PRIOR, Pick, opportunity
 from assistant.capabilities.drafting.stages import PlannedStage
-from assistant.catalog.patterns import IndustryPattern, StagePattern
-from assistant.domain import (
-    Emotion,
-    Item,
-    Lang,
-    Opportunity,
-    Provenance,
-    Source,
-    Stage,
-    StageKey,
-    Touchpoint,
+from assistant.capabilities.drafting.trades import TradeFit
+from assistant.capabilities.stage_roles import Lane, sentence_roles, touchpoint_text
+from assistant.catalog.library import LibraryPain, TradeLibrary
+from assistant.catalog.roles import ROLES, Role, roles
+from assistant.domain import Emotion, Item, Lang, Opportunity, Stage, Touchpoint
+from assistant.language.vocabulary import (
+    channel_kind,
+    find_channel,
+    kpi_concepts_in,
+    vocabulary,
 )
-from assistant.language.i18n import t
-from assistant.language.text import overlap, stems
-from assistant.language.vocabulary import find_channel, stage_for, vocabulary
-from assistant.retrieval.documents import kb_source
+from assistant.retrieval.meaning import Meaning
 
-PATTERN_ITEMS = 3
-
-
-def _suggested(source: Source) -> Provenance:
-    return Provenance(kind="pattern", source=source)
+CUE_BONUS = 0.5  # a known channel's usual stages (the vocabulary) count like a signal word
+GOAL_LEAD = 0.15  # a goal replaces a stage's goal only when it clearly belongs there
+TIEBREAK = 0.1  # how much the stage's single closest item weighs beside its roles
+OWN_ROLE_BONUS = 0.01  # a remedy from the stage's own roles is preferred
+GENERIC_PRIOR = -0.02  # a generic remedy only when the trades have nothing as close
+CONTEXT_WEIGHT = 1.0  # how much a remedy's closeness to the business counts beside the pain's
+SAME_CHANNEL = 0.9  # a suggested touchpoint this close to the person's channel is replaced
+KPI_FIT = 0.88  # a person's KPI measures an opportunity this close to its metric...
+KPI_LEAD = 0.04  # ...and clearly closer than to the typical metric of the map
 
 
 def emotion_label(score: int, lang: Lang) -> str:
@@ -32,111 +40,159 @@ def emotion_label(score: int, lang: Lang) -> str:
     return next((w for w in words if any(ch.isalpha() for ch in w)), str(score))
 
 
-def stage_from_patterns(
-    planned: PlannedStage, pattern: IndustryPattern, lang: Lang, blueprint: bool
-) -> Stage:
-    """A stage filled with the industry's suggestions for its pattern stages."""
-    parts: list[StagePattern] = [pattern.stages[key] for key in planned.pattern_stages]
-    source = kb_source(pattern.source_docs[0], lang)
-    mark = _suggested(source)
+class Placer:
+    """Places the person's own items on drafted stages."""
 
-    def items(lane: str, limit: int = PATTERN_ITEMS) -> list[Item]:
-        texts = [text for part in parts for text in getattr(part, lane).get(lang)]
-        return [Item(text=text, provenance=mark) for text in dict.fromkeys(texts)][:limit]
+    def __init__(
+        self,
+        stages: list[Stage],
+        plans: list[PlannedStage],
+        fit: TradeFit,
+        lang: Lang,
+        meaning: Meaning,
+        context: str = "",
+    ) -> None:
+        self.stages, self.plans, self.fit = stages, plans, fit
+        self.lang, self.meaning = lang, meaning
+        self.context = context or fit.primary.description.get(lang)
 
-    first = parts[0]
-    score = round(sum(part.emotion for part in parts) / len(parts))
-    stage = Stage(
-        name=planned.name,
-        key=planned.key,
-        customer_goal=Item(text=planned.goal or first.customer_goal.get(lang), provenance=mark),
-        actions=items("actions"),
-        touchpoints=[
-            Touchpoint(
-                channel=tp.channel.get(lang),
-                kind=tp.kind,
-                description=tp.description.get(lang),
-                provenance=mark,
-            )
-            for part in parts
-            for tp in part.touchpoints
-        ][:4],
-        thoughts=items("thoughts", 2),
-        emotion=Emotion(score=score, label=first.emotion_label.get(lang), provenance=mark),
-        pain_points=items("pain_points", 2),
-        opportunities=[
-            Opportunity(
-                text=o.text.get(lang),
-                owner=o.owner.get(lang),
-                metric=o.metric.get(lang),
-                provenance=mark,
-            )
-            for part in parts
-            for o in part.opportunities
-        ][:2],
-    )
-    if blueprint:
-        for lane in ("frontstage", "backstage", "support_processes", "physical_evidence"):
-            setattr(stage, lane, items(lane))
-    return stage
+    # --- where a text belongs ----------------------------------------------------------
+    def _stage_texts(self, index: int) -> list[str]:
+        """What a stage holds: its name, and the best trade's words for its roles."""
+        plan, lang = self.plans[index], self.lang
+        texts = [plan.name]
+        for role in plan.roles:
+            content = self.fit.primary.roles[role]
+            texts.append(content.customer_goal.get(lang))
+            texts += [a.get(lang) for a in content.actions]
+            texts += [p.text.get(lang) for p in content.pain_points]
+            texts += [touchpoint_text(t, lang) for t in content.touchpoints]
+        return texts
 
+    def stage_scores(self, text: str, lane: Lane) -> np.ndarray:
+        """How well ``text`` belongs to each stage: how much it is about the stage's roles
+        (its words and what it means, see ``stage_roles.sentence_roles``), with the stage's
+        closest item as a tie-break."""
+        about = sentence_roles(text, self.lang, lane, self.meaning)
+        scores = np.array(
+            [max(about[ROLES.index(role)] for role in plan.roles) for plan in self.plans]
+        )
+        closest = [
+            self.meaning.similarity([text], self._stage_texts(i))[0].max()
+            for i in range(len(self.stages))
+        ]
+        return scores + TIEBREAK * np.array(closest)
 
-def place_channels(
-    stages: list[Stage], plans: list[PlannedStage], channels: list[str], lang: Lang
-) -> None:
-    """Every channel the person named goes to the stages where that channel belongs."""
-    for name in channels:
+    def best_stage(self, text: str, lane: Lane) -> int:
+        return int(np.argmax(self.stage_scores(text, lane)))
+
+    # --- pain points -------------------------------------------------------------------
+    def place_pains(self, pains: Sequence[str]) -> None:
+        """Each pain at its stage, first in the lane, with a remedy; the emotion dips there."""
+        counts = [0] * len(self.stages)
+        for pain in pains:
+            index = self.best_stage(pain, "pain_points")
+            stage = self.stages[index]
+            stage.pain_points.insert(counts[index], Item(text=pain))
+            stage.opportunities.insert(counts[index], self._remedy(pain, self.plans[index].roles))
+            counts[index] += 1
+        for stage, count in zip(self.stages, counts, strict=True):
+            if count:
+                score = max(-2, min(stage.emotion.score, 0) - count)
+                first = next(p.text for p in stage.pain_points if p.provenance.kind == "user")
+                stage.emotion = Emotion(
+                    score=score,
+                    label=emotion_label(score, self.lang),
+                    reason=first,
+                    provenance=stage.emotion.provenance,
+                )
+
+    def _remedy(self, pain: str, stage_roles: tuple[Role, ...]) -> Opportunity:
+        """The library remedy of the pain most like this one (the trades, then generic)."""
+        used = {o.text for stage in self.stages for o in stage.opportunities}
+        picks = [
+            Pick(p.text.get(self.lang), trade, self._prior(trade, role, stage_roles), p)
+            for trade in self.fit.sources
+            for role in roles().roles
+            for p in trade.roles[role].pain_points
+            if p.remedy.text.get(self.lang) not in used
+        ]
+        fit = self.meaning.similarity([pain], [p.text for p in picks])[0]
+        remedies = [p.entry.remedy.text.get(self.lang) for p in picks]
+        here = self.meaning.similarity([self.context], remedies)[0]  # fits this business
+        total = fit + CONTEXT_WEIGHT * here + np.array([p.prior for p in picks])
+        best = picks[int(np.argmax(total))]
+        chosen: LibraryPain = best.entry
+        owners = self.fit.primary if best.trade is self.fit.generic else best.trade
+        return opportunity(chosen.remedy, owners, self.lang, addresses=pain)
+
+    def _prior(self, trade: TradeLibrary, role: Role, stage_roles: tuple[Role, ...]) -> float:
+        prior = 0.0
+        if trade is self.fit.generic:
+            prior = GENERIC_PRIOR if self.fit.confident else UNSURE_GENERIC_PRIOR
+        return prior + (OWN_ROLE_BONUS if role in stage_roles else 0.0)
+
+    # --- channels ----------------------------------------------------------------------
+    def place_channels(self, channels: Sequence[str]) -> None:
+        """Each channel at the stage where it is met most, and wherever a suggestion names
+        the same channel (which it replaces)."""
+        for name in channels:
+            kind = channel_kind(name)
+            targets = {self._channel_stage(name)}
+            for index, stage in enumerate(self.stages):
+                suggested = [t for t in stage.touchpoints if t.provenance.kind != "user"]
+                if not suggested:
+                    continue
+                close = self.meaning.similarity([name], [t.channel for t in suggested])[0]
+                same = {
+                    t.channel for t, c in zip(suggested, close, strict=True) if c >= SAME_CHANNEL
+                }
+                if same:
+                    stage.touchpoints = [t for t in stage.touchpoints if t.channel not in same]
+                    targets.add(index)
+            for index in sorted(targets):
+                self.stages[index].touchpoints.insert(0, Touchpoint(channel=name, kind=kind))
+
+    def _channel_stage(self, name: str) -> int:
+        scores = self.stage_scores(name, "touchpoints")
         term = find_channel(name)
-        belongs: set[StageKey] = set(term.stages) if term else {"consideration", "purchase"}
-        targets = [i for i, plan in enumerate(plans) if belongs & set(plan.pattern_stages)]
-        for index in targets or [min(1, len(stages) - 1)]:
-            stage = stages[index]
-            if term:  # the person's channel replaces the suggestion for the same channel
-                stage.touchpoints = [
-                    tp
-                    for tp in stage.touchpoints
-                    if tp.provenance.kind == "user" or find_channel(tp.channel) != term
-                ]
-            kind = term.kind if term else "online"
-            stage.touchpoints.insert(0, Touchpoint(channel=name, kind=kind))
+        if term:
+            for i, plan in enumerate(self.plans):
+                if set(term.stages) & set(plan.pattern_stages):
+                    scores[i] += CUE_BONUS
+        return int(np.argmax(scores))
 
+    # --- goals and KPIs ----------------------------------------------------------------
+    def place_goals(self, goals: Sequence[str]) -> None:
+        """Each goal becomes the customer's goal at the stage it is about (one per stage)."""
+        taken: set[int] = set()
+        for goal in goals:
+            scores = self.stage_scores(goal, "goals")
+            ranked = [int(i) for i in np.argsort(-scores) if int(i) not in taken]
+            if not ranked:
+                return
+            lead = scores[ranked[0]] - (scores[ranked[1]] if len(ranked) > 1 else 0.0)
+            if lead < GOAL_LEAD:  # no stage it clearly belongs to: it stays the persona's
+                continue
+            taken.add(ranked[0])
+            self.stages[ranked[0]].customer_goal = Item(text=goal)
 
-def _stage_index_for_pain(pain: str, plans: list[PlannedStage]) -> int:
-    key = stage_for(pain)
-    if key:
-        for index, plan in enumerate(plans):
-            if key in plan.pattern_stages:
-                return index
-    best = max(range(len(plans)), key=lambda i: overlap(stems(pain), plans[i].name))
-    return best if overlap(stems(pain), plans[best].name) else min(2, len(plans) - 1)
-
-
-def _opportunity_for(pain: str, stage: Stage, plan: PlannedStage, lang: Lang) -> Opportunity:
-    key = plan.pattern_stages[-1]
-    source = kb_source("pain-points-and-opportunities", lang)
-    return Opportunity(
-        text=t("fix_pain", lang, pain=pain),
-        owner=t(f"owner_{key}", lang),
-        metric=t(f"metric_{key}", lang),
-        addresses=pain,
-        provenance=_suggested(source),
-    )
-
-
-def place_pain_points(
-    stages: list[Stage], plans: list[PlannedStage], pains: list[str], lang: Lang
-) -> None:
-    """Each pain point goes to its stage, gets an opportunity, and pulls the emotion down."""
-    counts = [0] * len(stages)
-    for pain in pains:
-        index = _stage_index_for_pain(pain, plans)
-        stage = stages[index]
-        stage.pain_points.insert(counts[index], Item(text=pain))
-        stage.opportunities.insert(counts[index], _opportunity_for(pain, stage, plans[index], lang))
-        counts[index] += 1
-    for stage, count in zip(stages, counts):
-        if count:
-            score = max(-2, min(stage.emotion.score, 0) - count)
-            stage.emotion = Emotion(
-                score=score, label=emotion_label(score, lang), provenance=stage.emotion.provenance
-            )
+    def attach_kpis(self, kpis: Sequence[str]) -> None:
+        """A KPI the person tracks becomes the metric of the opportunity it measures: one
+        whose metric names the same concept (no-shows, rating, repeat visits...), else one
+        whose metric means clearly the same. A KPI nothing measures stays in the map's KPIs."""
+        found = [o for s in self.stages for o in s.opportunities if o.metric]
+        if not found or not kpis:
+            return
+        fit = self.meaning.similarity(list(kpis), [o.metric or "" for o in found])
+        used: set[int] = set()
+        for row, kpi in enumerate(kpis):
+            concepts = kpi_concepts_in(kpi)
+            same = [c for c, o in enumerate(found) if concepts & kpi_concepts_in(o.metric or "")]
+            enough = max(KPI_FIT, float(np.median(fit[row])) + KPI_LEAD)
+            close = [c for c in range(len(found)) if fit[row, c] >= enough]
+            choices = [c for c in (same or close) if c not in used]
+            if choices:
+                best = max(choices, key=lambda c: fit[row, c])
+                found[best].metric = kpi
+                used.add(best)

@@ -1,49 +1,102 @@
-"""Resolve the stages a person asked for: a named stage model, their own stages, or the default."""
+"""The stages to draft: the person's own, a stage model they named, or the model that fits
+their trade (an appointment business gets find -> book -> visit -> after the visit ->
+rebook). Every stage carries the journey roles its content is drawn from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.catalog.stage_models import StageModel, find_model, known_stage, stage_models
-from assistant.domain import STAGE_KEYS, Lang, StageKey
-from assistant.language.vocabulary import normalise, stage_for
+from assistant.capabilities.stage_roles import roles_of
+from assistant.catalog.library import TradeLibrary
+from assistant.catalog.roles import Role, stage_keys
+from assistant.catalog.stage_models import StageDef, StageModel, find_model, stage_models
+from assistant.domain import InterviewAnswers, Lang, StageKey
+from assistant.language.vocabulary import normalise
+from assistant.retrieval.meaning import Meaning
+
+DAY_IN_THE_LIFE = "day-in-the-life"
+CUSTOM = "custom"
 
 
 @dataclass(frozen=True)
 class PlannedStage:
-    """A stage of the map to draft, and the five-stage patterns that fill it."""
+    """A stage of the map to draft and the journey roles that fill it."""
 
     key: str
     name: str
-    pattern_stages: tuple[StageKey, ...]
-    goal: str | None  # the model's own customer goal, when the stage comes from a model
+    roles: tuple[Role, ...]
+    goal: str | None  # the stage model's own customer goal, when the stage comes from one
+
+    @property
+    def pattern_stages(self) -> tuple[StageKey, ...]:
+        """Its place in the five-stage model."""
+        return stage_keys(self.roles)
 
 
-def _from_model(model: StageModel, lang: Lang) -> list[PlannedStage]:
-    return [
-        PlannedStage(s.key, s.name.get(lang), tuple(s.pattern_stages), s.customer_goal.get(lang))
+@dataclass(frozen=True)
+class StagePlan:
+    model_id: str
+    model: StageModel | None
+    stages: list[PlannedStage]
+
+
+def _from_model(model: StageModel, lang: Lang) -> StagePlan:
+    stages = [
+        PlannedStage(s.key, s.name.get(lang), tuple(s.roles), s.customer_goal.get(lang))
         for s in model.stages
     ]
+    return StagePlan(model.id, model, stages)
 
 
-def _positional(index: int, count: int) -> StageKey:
-    if count <= 1:
-        return "purchase"
-    return STAGE_KEYS[round(index * (len(STAGE_KEYS) - 1) / (count - 1))]
+def _model(model_id: str) -> StageModel | None:
+    try:
+        return stage_models().get(model_id)
+    except KeyError:
+        return None
 
 
-def plan_stages(requested: list[str] | None, lang: Lang) -> tuple[str, list[PlannedStage]]:
-    """(stage model id or 'custom', the stages to draft)."""
+def plan_stages(answers: InterviewAnswers, trade: TradeLibrary, meaning: Meaning) -> StagePlan:
+    """The stages of the map, each with the roles its name means."""
+    lang, requested = answers.language, answers.stages
     if not requested:
-        model = stage_models().get(stage_models().default)
-        return model.id, _from_model(model, lang)
+        wanted = DAY_IN_THE_LIFE if answers.map_type == DAY_IN_THE_LIFE else trade.stage_model
+        model = _model(wanted) or stage_models().get(stage_models().default)
+        return _from_model(model, lang)
     if len(requested) == 1 and (named := find_model(requested[0])):
-        return named.id, _from_model(named, lang)
-    planned = []
-    for index, name in enumerate(requested):
-        known = known_stage(name)
-        cue = stage_for(name)
-        keys = known or ((cue,) if cue else (_positional(index, len(requested)),))
-        slug = "-".join(normalise(name).split())[:40] or f"stage-{index + 1}"
-        planned.append(PlannedStage(slug, name.strip(), keys, None))
-    return "custom", planned
+        return _from_model(named, lang)
+    names = [name.strip() for name in requested if name.strip()]
+    planned = [
+        PlannedStage(_slug(name, index), name, roles, None)
+        for index, (name, roles) in enumerate(zip(names, roles_of(names, lang, meaning)))
+    ]
+    return StagePlan(CUSTOM, None, _whole_journey(planned, trade, lang))
+
+
+BEFORE: frozenset[Role] = frozenset({"need", "discover", "compare"})
+AFTER: frozenset[Role] = frozenset({"prepare", "use", "support", "after", "return", "advocate"})
+
+
+def _whole_journey(
+    planned: list[PlannedStage], trade: TradeLibrary, lang: Lang
+) -> list[PlannedStage]:
+    """The person's own stages, and where they leave out what comes before the purchase or
+    after it, the trade's own stage for that part, as a suggestion: a journey starts long
+    before the booking and goes on after it."""
+    found = {role for stage in planned for role in stage.roles}
+    model = _model(trade.stage_model) or stage_models().get(stage_models().default)
+    first, last = model.stages[0], model.stages[-1]
+    if not found & BEFORE and BEFORE & set(first.roles):
+        planned = [_suggested_stage(first, lang), *planned]
+    if not found & AFTER and AFTER & set(last.roles):
+        planned = [*planned, _suggested_stage(last, lang)]
+    return planned
+
+
+def _suggested_stage(stage: StageDef, lang: Lang) -> PlannedStage:
+    return PlannedStage(
+        stage.key, stage.name.get(lang), tuple(stage.roles), stage.customer_goal.get(lang)
+    )
+
+
+def _slug(name: str, index: int) -> str:
+    return "-".join(normalise(name).split())[:40] or f"stage-{index + 1}"

@@ -18,7 +18,8 @@ from assistant.capabilities.interview.script import (
     script,
     slot_named,
 )
-from assistant.catalog.patterns import match_industry
+from assistant.catalog.library import named_trade
+from assistant.catalog.stage_models import find_model
 from assistant.domain import InterviewAnswers, Lang
 from assistant.domain.events import Notice
 from assistant.formats.syntax import without_surrogates
@@ -146,16 +147,16 @@ class Interviewer:
         state = self.state
         noted: list[str] = []
         if slot == "business" and "industry" not in state.settled:
-            pattern = match_industry(text)
-            if pattern.industry != "generic":
-                state.answers.industry = pattern.name.get(state.lang)
+            trade = named_trade(text)
+            if trade is not None:
+                state.answers.industry = trade.name.get(state.lang)
                 state.settled.append("industry")
                 noted.append(state.answers.industry)
         for other, value in implied_by(text).items():
             if other not in state.settled and other != slot:
                 setattr(state.answers, other, value)
                 state.settled.append(other)
-                noted.append(str(value))
+                noted.append(self._in_words(other, value))
         return ", ".join(noted)
 
     def _settle(self, slot: str, prefix: str) -> Turn:
@@ -225,12 +226,26 @@ class Interviewer:
         }
         rows = []
         for slot, entry in script().slots.items():
-            value = values.get(slot)
-            if slot == "stages" and value is None and slot in self.state.settled:
-                value = t("default_stages_label", lang)
-            shown = ", ".join(value) if isinstance(value, list) else value
-            rows.append((entry.names.get(lang)[0], str(shown) if shown else t("not_given", lang)))
+            shown = self._in_words(slot, values.get(slot))
+            rows.append((entry.names.get(lang)[0], shown or t("not_given", lang)))
         return rows
+
+    def _in_words(self, slot: str, value: object) -> str:
+        """An answer as the person reads it: words, never codes ("b2c", "current-state")."""
+        lang = self.state.lang
+        if slot == "stages" and value is None and slot in self.state.settled:
+            return t("default_stages_label", lang)
+        if slot == "model" and value:
+            return t(f"model_{value}", lang)
+        if slot == "map_type" and value:
+            return t(f"map_type_{value}", lang)
+        if slot == "stages" and isinstance(value, list) and len(value) == 1:
+            named = find_model(value[0])
+            if named is not None:
+                return named.name.get(lang)
+        if isinstance(value, list):
+            return "; ".join(str(item) for item in value)
+        return str(value) if value else ""
 
     def _confirm(self, text: str) -> Turn:
         state = self.state

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.catalog.stage_models import find_model
 from assistant.domain import MAP_TYPES, InterviewAnswers, Localized, LocalizedList, MapType
+from assistant.language.lists import split_list
 from assistant.language.vocabulary import infer_map_type, infer_model, mentions, normalise
 
 _SCRIPT = Path(__file__).resolve().parent / "script.yaml"
@@ -46,13 +47,6 @@ class Script(BaseModel):
 @cache
 def script() -> Script:
     return Script.model_validate(yaml.safe_load(_SCRIPT.read_text(encoding="utf-8")))
-
-
-def split_list(text: str) -> list[str]:
-    """Items from commas, semicolons, lines and bullets."""
-    parts = re.split(r"[,;\n]|\s[•·]\s", text)
-    items = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", part).strip(" .") for part in parts]
-    return [item for item in items if item]
 
 
 def is_command(text: str, words: LocalizedList) -> bool:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 from assistant.app.services import Services
+from assistant.capabilities.stage_roles import journey_roles
 from assistant.domain import CORE_LANES, Item, JourneyMap, Stage
 from assistant.evaluation.datasets import DraftScenario
 from assistant.evaluation.metrics import diversity, mean
@@ -15,6 +16,8 @@ from assistant.evaluation.results import SuiteResult, Tick, rounded
 from assistant.formats.parse import MapParseError, parse_map
 from assistant.formats.render import render
 from assistant.language.detect import guess_language
+from assistant.language.vocabulary import mentions
+from assistant.retrieval.meaning import Meaning
 
 
 def _norm(text: str) -> str:
@@ -97,6 +100,57 @@ def reads_back(journey: JourneyMap) -> bool:
         return False
 
 
+def placed_right(journey: JourneyMap, case: DraftScenario, meaning: Meaning) -> dict[str, bool]:
+    """Each labelled pain point -> whether it landed where it belongs: at one of the labelled
+    stage positions, or on a stage that holds one of the labelled roles."""
+    found: dict[str, bool] = {}
+    named = case.answers.stages or []
+    for pain, positions in case.expect.pain_points.items():
+        position = stage_of(journey, pain)
+        if position is not None and len(named) > 1:  # positions in the person's own list
+            name = journey.stages[position].name
+            position = named.index(name) if name in named else None
+        found[pain] = position in positions
+    if case.expect.pain_roles:
+        roles = journey_roles(journey, meaning)
+        for pain, wanted in case.expect.pain_roles.items():
+            position = stage_of(journey, pain)
+            found[pain] = position is not None and bool(set(roles[position]) & set(wanted))
+    return found
+
+
+def suggestion_texts(journey: JourneyMap) -> list[str]:
+    """Every suggested item as a reader sees it (touchpoints with what happens there)."""
+    texts = [
+        e.text for e in items_of(journey) if isinstance(e, Item) and e.provenance.kind == "pattern"
+    ]
+    for stage in journey.stages:
+        texts += [
+            f"{t.channel}: {t.description}"
+            for t in stage.touchpoints
+            if t.provenance.kind == "pattern"
+        ]
+        texts += [o.text for o in stage.opportunities if o.provenance.kind == "pattern"]
+    return texts
+
+
+def duplicate_cells(journey: JourneyMap) -> int:
+    """Suggested items that stand in more than one stage (a stage copied from another)."""
+    seen: dict[str, int] = defaultdict(int)
+    for stage in journey.stages:
+        texts = {
+            e.text
+            for e in [*stage.actions, *stage.thoughts, *stage.pain_points]
+            if e.provenance.kind == "pattern"
+        }
+        texts |= {
+            t.channel + t.description for t in stage.touchpoints if t.provenance.kind == "pattern"
+        }
+        for text in texts:
+            seen[text] += 1
+    return sum(count - 1 for count in seen.values() if count > 1)
+
+
 def run(
     services: Services,
     cases: list[DraftScenario],
@@ -121,8 +175,8 @@ def run(
         named_pains = case.answers.pain_points
         channels_found = [c for c in named_channels if has_channel(journey, c)]
         pains_found = [p for p in named_pains if stage_of(journey, p) is not None]
-        placements = {p: stage_of(journey, p) for p in case.expect.pain_points}
-        well_placed = [p for p, ok in case.expect.pain_points.items() if placements[p] in ok]
+        placements = placed_right(journey, case, services.meaning)
+        suggested = suggestion_texts(journey)
         entries = items_of(journey)
         report = services.critique(journey).value
         named = len(named_channels) + len(named_pains)
@@ -142,11 +196,16 @@ def run(
                 "missing": sorted(set(named_channels) - set(channels_found))
                 + sorted(set(named_pains) - set(pains_found)),
                 "placement": placements,
-                "placement_accuracy": (
-                    len(well_placed) / len(case.expect.pain_points)
-                    if case.expect.pain_points
+                "wrong_trade_items": [t for t in suggested if mentions(t, case.expect.forbidden)],
+                "trade_concepts": (
+                    mean(
+                        float(any(mentions(t, group) for t in suggested))
+                        for group in case.expect.concepts
+                    )
+                    if case.expect.concepts
                     else None
                 ),
+                "duplicate_stage_cells": duplicate_cells(journey),
                 "expected_channels_present": mean(
                     float(has_channel(journey, c)) for c in case.expect.channels
                 )
@@ -156,12 +215,13 @@ def run(
                 "language": guess_language(map_text(journey)),  # None (no match) when unclear
                 "critic_score": report.score,
                 "critic_findings": [f"{f.severity}:{f.guideline_id}" for f in report.findings],
-                "critic_criticals": sum(f.severity == "critical" for f in report.findings),
+                "own_criticals": sum(f.severity == "critical" for f in report.findings),
                 "notices": [n.message for n in notices],
             }
         )
         tick(case.id)
-    placed = [r["placement_accuracy"] for r in rows if r["placement_accuracy"] is not None]
+    placed = [ok for r in rows for ok in r["placement"].values()]
+    concepts = [r["trade_concepts"] for r in rows if r["trade_concepts"] is not None]
     expected = [
         r["expected_channels_present"] for r in rows if r["expected_channels_present"] is not None
     ]
@@ -169,13 +229,16 @@ def run(
         "schema_valid": mean(r["schema_valid"] for r in rows),
         "lane_coverage": mean(r["lane_coverage"] for r in rows),
         "input_fidelity": mean(r["input_fidelity"] for r in rows),
-        "placement_accuracy": mean(placed),
+        "placement_accuracy": mean(float(ok) for ok in placed),
+        "wrong_trade_items": mean(len(r["wrong_trade_items"]) for r in rows),
+        "trade_concepts": mean(concepts),
+        "duplicate_stage_cells": mean(r["duplicate_stage_cells"] for r in rows),
         "expected_channels_present": mean(expected),
         "provenance_complete": mean(r["provenance_complete"] for r in rows),
         "language_match": mean(float(r["language"] == r["lang"]) for r in rows),
         "diversity": diversity(suggestions),
         "critic_score": mean(r["critic_score"] for r in rows),
-        "critic_criticals": mean(r["critic_criticals"] for r in rows),
+        "own_criticals": mean(r["own_criticals"] for r in rows),
     }
     details = {"lane_coverage_by_stage": {k: mean(v) for k, v in coverage_by_stage.items()}}
     return SuiteResult(metrics=rounded(metrics), cases=rows, details=details)

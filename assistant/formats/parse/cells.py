@@ -74,16 +74,25 @@ def opportunities(cell: str) -> list[Opportunity]:
                 owner=values.get("owner"),
                 metric=values.get("metric"),
                 addresses=values.get("addresses"),
+                value=_rating(values.get("value")),
+                effort=_rating(values.get("effort")),
                 provenance=Provenance(kind=kind),
             )
         )
     return found
 
 
+def _rating(text: str | None) -> int | None:
+    """A 1-5 rating written in an annotation ("value: 4", "effort: 2/5"); None otherwise."""
+    found = re.match(r"\s*([1-5])(?:\s*/\s*5)?\s*$", text or "")
+    return int(found.group(1)) if found else None
+
+
 _NUMBER = r"([+\-−]?\d+)(?:\s*/\s*(\d+))?"
 _IN_PARENS = re.compile(rf"\(\s*{_NUMBER}\s*\)$")
 _LEADING = re.compile(rf"^{_NUMBER}(?![\w.,/])")
 _TRAILING = re.compile(rf"(?<![\w.,/]){_NUMBER}$")
+_WITH_REASON = re.compile(rf"^(.*?\(\s*{_NUMBER}\s*\))\s*:\s*(.+)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -97,10 +106,14 @@ class RawEmotion:
     word_score: int | None
     kind: ProvenanceKind
     where: str
+    reason: str = ""
 
     def emotion(self, five_point: bool) -> Emotion:
         return Emotion(
-            score=self._score(five_point), label=self.label, provenance=Provenance(kind=self.kind)
+            score=self._score(five_point),
+            label=self.label,
+            reason=self.reason,
+            provenance=Provenance(kind=self.kind),
         )
 
     def _score(self, five_point: bool) -> int:
@@ -124,9 +137,13 @@ class RawEmotion:
 
 
 def raw_emotion(cell: str, where: str) -> RawEmotion | None:
-    """The emotion a cell states: a number, a word or an emoji; None for an empty cell."""
-    text, kind = take_mark(mask(cell).strip())
-    text = unmask(text).strip()
+    """The emotion a cell states: a number, a word or an emoji, and after ``(n):`` the reason;
+    None for an empty cell."""
+    masked, kind = take_mark(mask(cell).strip())
+    reason = ""
+    if split := _WITH_REASON.match(masked):
+        masked, reason = split.group(1), unmask(split.group(4)).strip()
+    text = unmask(masked).strip()
     if not text:
         return None
     number, out_of, label, signed = None, None, text, False
@@ -142,7 +159,7 @@ def raw_emotion(cell: str, where: str) -> RawEmotion | None:
                 label = (text[: found.start()] + text[found.end() :]).strip(" -–—:,")
             break
     word_score = terms.emotion_from_words(label) if label else None
-    return RawEmotion(number, out_of, signed, label, word_score, kind, where)
+    return RawEmotion(number, out_of, signed, label, word_score, kind, where, reason)
 
 
 def five_point_scale(found: list[RawEmotion]) -> bool:

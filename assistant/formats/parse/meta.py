@@ -98,6 +98,8 @@ def _map_field(meta: Meta, key: str, entry: Entry) -> None:
         meta.fields[key] = _single(entry.value)
     elif key == "evidence":
         meta.fields["evidence"] = _sources(entry.value)
+    elif key == "kpis":
+        meta.fields["kpis"] = _list(entry.value)
     elif key == "last_updated":
         meta.fields["last_updated"] = _date(entry)
     elif key == "map_type":

@@ -27,6 +27,7 @@ from assistant.domain import (
 )
 from assistant.formats.syntax import escape, mark
 from assistant.formats.terms import annotation_label, lane_display, meta_display
+from assistant.language.i18n import t
 
 Style = Literal["markdown", "sheet", "plain"]
 SUGGESTED: tuple[ProvenanceKind, ...] = ("pattern", "llm")
@@ -123,6 +124,10 @@ def _annotation(pairs: list[tuple[str, str | None]], style: Style, lang: Lang) -
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+def _score(rating: int | None) -> str | None:
+    return f"{rating}/5" if rating else None
+
+
 def touchpoint(tp: Touchpoint, style: Style, lang: Lang) -> Entry:
     text = f"{esc(tp.channel, style)} ({tp.kind})"
     if tp.description:
@@ -133,14 +138,17 @@ def touchpoint(tp: Touchpoint, style: Style, lang: Lang) -> Entry:
 
 def opportunity(o: Opportunity, style: Style, lang: Lang) -> Entry:
     pairs = [("owner", o.owner), ("metric", o.metric), ("addresses", o.addresses)]
+    pairs += [("value", _score(o.value)), ("effort", _score(o.effort))]
     return Entry(esc(o.text, style) + _annotation(pairs, style, lang), o.provenance.kind)
 
 
 def emotion(e: Emotion, style: Style) -> list[Entry]:
-    """``label (+1)``, or just ``+1``; nothing for an unstated (default) emotion."""
-    if e.score == 0 and not e.label and e.provenance.kind == "user":
+    """``label (+1): reason``, ``label (+1)`` or just ``+1``; nothing for an unstated one."""
+    if e.score == 0 and not e.label and not e.reason and e.provenance.kind == "user":
         return []
     text = f"{esc(e.label, style)} ({signed(e.score)})" if e.label else signed(e.score)
+    if e.reason:
+        text = f"{esc(e.label, style)} ({signed(e.score)}): {esc(e.reason, style)}".lstrip()
     return [Entry(text, e.provenance.kind)]
 
 
@@ -164,11 +172,12 @@ def meta_pairs(journey: JourneyMap, style: Style, sep: str = "; ") -> list[tuple
         ("business", esc(journey.business, style)),
         ("model", (journey.model or "").upper()),
         ("scenario", esc(journey.scenario, style)),
-        ("map_type", journey.map_type or ""),
+        ("map_type", t(f"map_type_{journey.map_type}", lang) if journey.map_type else ""),
         ("owner", esc(journey.owner or "", style)),
         ("last_updated", journey.last_updated.isoformat() if journey.last_updated else ""),
         ("review_cadence", esc(journey.review_cadence or "", style)),
         ("evidence", _sources(journey.evidence, style, sep)),
+        ("kpis", sep.join(esc(kpi, style) for kpi in journey.kpis)),
     ]
     return [(meta_display(key, lang), value) for key, value in values if value]
 

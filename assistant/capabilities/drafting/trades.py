@@ -1,0 +1,104 @@
+"""Which trades of the drafting library fit a business.
+
+Two signals, neither a gate: what the person's description means (e5 similarity to each
+trade's description, in all three languages, so a description in another language than the
+answers still finds its trade), and the words that name a trade (its aliases, including the
+industry the person gave). The best trade is drafted from; a second one joins when it fits
+almost as well and the person names it too (a bike shop that also repairs bikes). When no
+trade fits clearly, the generic items alone are used, so no item from a wrong trade can
+appear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.catalog.library import TradeLibrary, library
+from assistant.domain import LANGS, InterviewAnswers
+from assistant.language.vocabulary import mentions
+from assistant.retrieval.meaning import Meaning
+
+GENERIC = "generic"
+ALIAS_WEIGHT = 0.03  # per alias the description names, up to MAX_ALIASES
+MAX_ALIASES = 3
+CLOSEST = 3
+MIN_LEAD = 0.012  # how far the best trade must stand above the typical one to count
+SECOND_WITHIN = 0.012  # a second trade joins when it is this close to the best (and named)
+CLEAR_LEAD = 0.025  # the best trade is beyond doubt when this far above the second
+
+
+@dataclass(frozen=True)
+class TradeFit:
+    """The trades a draft draws from, best first, and every trade's score."""
+
+    trades: tuple[TradeLibrary, ...]
+    generic: TradeLibrary
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def primary(self) -> TradeLibrary:
+        return self.trades[0] if self.trades else self.generic
+
+    @property
+    def confident(self) -> bool:
+        """Whether the best trade stands clearly above the next one (else its items must
+        earn their place against the generic ones, item by item)."""
+        ranked = sorted(self.scores.values(), reverse=True)
+        return bool(self.trades) and (len(ranked) < 2 or ranked[0] - ranked[1] >= CLEAR_LEAD)
+
+    @property
+    def sources(self) -> tuple[TradeLibrary, ...]:
+        """Every library the draft may draw items from: the trades, then the generic one."""
+        return (*self.trades, self.generic)
+
+
+def described(answers: InterviewAnswers) -> str:
+    """What the person said about their business, as one text."""
+    parts = [answers.business, answers.industry or "", answers.persona.who]
+    return ". ".join(part.strip() for part in parts if part and part.strip())
+
+
+def profiles(trade: TradeLibrary) -> list[str]:
+    """What a trade is compared on: its description and its example businesses, in every
+    language (a description in another language than the answers still finds its trade)."""
+    described = [f"{trade.name.get(lang)}: {trade.description.get(lang)}" for lang in LANGS]
+    return described + trade.examples.all()
+
+
+def score_trades(text: str, meaning: Meaning) -> dict[str, float]:
+    """Every trade's fit to ``text``: how close it is to the trade's closest profiles (the
+    mean of the best ``CLOSEST``), plus the trade's own words that it names."""
+    scores = {}
+    for trade in library().values():
+        if trade.trade == GENERIC:
+            continue
+        similarity = np.sort(meaning.similarity([text], profiles(trade))[0])[-CLOSEST:]
+        named = min(MAX_ALIASES, mentions(text, trade.aliases.all()))
+        scores[trade.trade] = float(similarity.mean()) + ALIAS_WEIGHT * named
+    return scores
+
+
+def fit_trades(answers: InterviewAnswers, meaning: Meaning) -> TradeFit:
+    """The trades that fit what the person described (none: the generic items only)."""
+    every = library()
+    text = described(answers)
+    if not text:
+        return TradeFit((), every[GENERIC])
+    scores = score_trades(text, meaning)
+    ranked = sorted(scores, key=lambda trade: -scores[trade])
+    typical = sorted(scores.values())[len(scores) // 2]
+    best = ranked[0]
+    if scores[best] - typical < MIN_LEAD:
+        return TradeFit((), every[GENERIC], scores)
+    second = ranked[1]
+    named_best = mentions(text, every[best].aliases.all()) > 0
+    if scores[best] - scores[second] < CLEAR_LEAD and not named_best:
+        return TradeFit((), every[GENERIC], scores)  # in doubt: no trade's items at all
+    chosen = [best]
+    close = scores[best] - scores[second] <= SECOND_WITHIN
+    named = mentions(text, every[second].aliases.all()) > 0  # both trades named: a bike shop
+    if close and named and scores[second] - typical >= MIN_LEAD:  # that also repairs bikes
+        chosen.append(second)
+    return TradeFit(tuple(every[t] for t in chosen), every[GENERIC], scores)

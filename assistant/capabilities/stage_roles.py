@@ -1,0 +1,171 @@
+"""What each stage of a journey is about: its journey roles (knowledge/roles.yaml), read from
+its name by meaning. Shared by drafting (which fills a stage with the items of its roles) and
+the critic (which judges the lifecycle by what the stages mean, not by a list of words).
+
+A name that some stage model uses keeps that model's roles. Any other name is compared with
+every role's meaning (e5) and cue words, and the roles of a whole journey are chosen together
+so that they never run backwards: "uus broneering" after "pärast külastust" is a return, not
+a second booking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Literal
+
+import numpy as np
+
+from assistant.catalog.library import LibraryTouchpoint, library
+from assistant.catalog.roles import ROLES, Role, roles
+from assistant.catalog.stage_models import known_roles, stage_models
+from assistant.domain import JourneyMap, Lang
+from assistant.language.vocabulary import mentions, mentions_within
+from assistant.retrieval.meaning import Meaning
+
+CUE_BONUS = 0.04
+REPEAT_PENALTY = 0.015  # two stages with the same role are allowed, distinct ones preferred
+
+
+def _descriptor(role: Role, lang: Lang) -> str:
+    found = roles().roles[role]
+    return f"{found.name.get(lang)}: {found.meaning.get(lang)}"
+
+
+def role_scores(names: Sequence[str], lang: Lang, meaning: Meaning) -> np.ndarray:
+    """How well each name means each role: rows are names, columns ``ROLES``. The score is
+    the best similarity to the role's example stage names and to its description."""
+    catalog = roles().roles
+    scores = np.zeros((len(names), len(ROLES)), dtype=np.float32)
+    for column, role in enumerate(ROLES):
+        labels = [_descriptor(role, lang), *catalog[role].examples.get(lang)]
+        scores[:, column] = meaning.similarity(list(names), labels).max(axis=1)
+    for row, name in enumerate(names):
+        for column, role in enumerate(ROLES):
+            if mentions(name, catalog[role].cues.all()):
+                scores[row, column] += CUE_BONUS
+    return scores
+
+
+def _ordered(scores: np.ndarray, fixed: list[tuple[Role, ...] | None]) -> list[int]:
+    """One role index per stage, never decreasing, best in total (dynamic programming).
+    A stage whose roles are known must take one of them."""
+    count, width = scores.shape
+    allowed = np.full(scores.shape, True)
+    for row, known in enumerate(fixed):
+        if known:
+            allowed[row] = [role in known for role in ROLES]
+    best = np.full(scores.shape, -np.inf)
+    came_from = np.zeros(scores.shape, dtype=int)
+    for row in range(count):
+        for column in range(width):
+            if not allowed[row, column]:
+                continue
+            if row == 0:
+                best[row, column] = scores[row, column]
+                continue
+            previous = best[row - 1, : column + 1].copy()
+            previous[column] -= REPEAT_PENALTY
+            came_from[row, column] = int(np.argmax(previous))
+            best[row, column] = previous[came_from[row, column]] + scores[row, column]
+    if not np.isfinite(best[-1]).any():  # known stages out of journey order: take each alone
+        return [int(np.argmax(np.where(allowed[r], scores[r], -np.inf))) for r in range(count)]
+    path = [int(np.argmax(best[-1]))]
+    for row in range(count - 1, 0, -1):
+        path.append(came_from[row, path[-1]])
+    return path[::-1]
+
+
+def roles_of(names: Sequence[str], lang: Lang, meaning: Meaning) -> list[tuple[Role, ...]]:
+    """The roles of each stage, in journey order: a known stage's own roles, else the one
+    role its name means best where it stands in the journey."""
+    fixed = [known_roles(name) for name in names]
+    if all(fixed):
+        return [known for known in fixed if known]
+    unknown = [name for name, known in zip(names, fixed, strict=True) if not known]
+    scored = dict(zip(unknown, role_scores(unknown, lang, meaning), strict=True))
+    rows = np.stack(
+        [
+            scored[name] if not known else np.zeros(len(ROLES))
+            for name, known in zip(names, fixed, strict=True)
+        ]
+    )
+    path = _ordered(rows, fixed)
+    return [known or (ROLES[index],) for known, index in zip(fixed, path, strict=True)]
+
+
+def journey_roles(journey: JourneyMap, meaning: Meaning) -> list[tuple[Role, ...]]:
+    """The roles of each stage: the map's own stage model's stage by its key, a stage some
+    model names by its name or key, any other by what its name means."""
+    model = next((m for m in stage_models().models if m.id == journey.stage_model), None)
+    own = {stage.key: tuple(stage.roles) for stage in model.stages} if model else {}
+    if own and all(stage.key in own for stage in journey.stages):
+        return [own[stage.key or ""] for stage in journey.stages]
+    names = []
+    for stage in journey.stages:
+        key = stage.key.replace("-", " ") if stage.key else ""
+        names.append(key if key and known_roles(key) else stage.name)
+    return roles_of(names, journey.language, meaning) if names else []
+
+
+# --- what a sentence is about -----------------------------------------------------------
+SIGNAL_WEIGHT = 1.0  # per signal word the sentence uses (at most MAX_SIGNALS count)
+MAX_SIGNALS = 2
+NEIGHBOURS = 9  # library sentences that vote on a sentence's role
+Lane = Literal["pain_points", "goals", "touchpoints"]
+
+
+def touchpoint_text(touchpoint: LibraryTouchpoint, lang: Lang) -> str:
+    """What a library touchpoint is compared on: its channel and what happens there."""
+    return f"{touchpoint.channel.get(lang)}: {touchpoint.description.get(lang)}"
+
+
+@cache
+def _prototypes(lang: Lang, lane: Lane) -> tuple[tuple[str, ...], tuple[Role, ...]]:
+    """Every library sentence of one kind, in one language, with the role it was written
+    for: labelled examples of what each role is about, across all trades."""
+    texts: list[str] = []
+    labels: list[Role] = []
+    for trade in library().values():
+        for role, content in trade.roles.items():
+            if lane == "pain_points":
+                found = [p.text.get(lang) for p in content.pain_points]
+            elif lane == "goals":
+                found = [content.customer_goal.get(lang), *(a.get(lang) for a in content.actions)]
+            else:
+                found = [
+                    f"{t.channel.get(lang)}: {t.description.get(lang)}" for t in content.touchpoints
+                ]
+            texts += found
+            labels += [role] * len(found)
+    return tuple(texts), tuple(labels)
+
+
+def sentence_roles(text: str, lang: Lang, lane: Lane, meaning: Meaning) -> np.ndarray:
+    """How much ``text`` (a pain point, a goal, a channel) is about each role, one score per
+    ``ROLES``: the signal words it uses, plus the vote of the library sentences of the same
+    kind that mean most nearly the same (weighted by their similarity, summing to one)."""
+    catalog = roles().roles
+    signals = np.array(
+        [min(MAX_SIGNALS, mentions_within(text, catalog[r].signals.all())) for r in ROLES],
+        dtype=np.float32,
+    )
+    texts, labels = _prototypes(lang, lane)
+    similarity = meaning.similarity([text], list(texts))[0]
+    votes = np.zeros(len(ROLES), dtype=np.float32)
+    for index in np.argsort(-similarity)[:NEIGHBOURS]:
+        votes[ROLES.index(labels[index])] += similarity[index]
+    total = float(votes.sum())
+    return SIGNAL_WEIGHT * signals + (votes / total if total else votes)
+
+
+def role_texts(lang: Lang) -> list[str]:
+    """Every role label and example compared with a stage name, and the names of the stage
+    models' stages, in one language (for the shipped vectors)."""
+    labels = [
+        text
+        for role in ROLES
+        for text in (_descriptor(role, lang), *roles().roles[role].examples.get(lang))
+    ]
+    names = [stage.name.get(lang) for model in stage_models().models for stage in model.stages]
+    return labels + names
