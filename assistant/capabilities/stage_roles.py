@@ -112,6 +112,7 @@ def journey_roles(journey: JourneyMap, meaning: Meaning) -> list[tuple[Role, ...
 SIGNAL_WEIGHT = 1.0  # per signal word the sentence uses (at most MAX_SIGNALS count)
 MAX_SIGNALS = 2
 NEIGHBOURS = 9  # library sentences that vote on a sentence's role
+MEANING_WEIGHT = 0.25  # how much the sentence's closeness to each role's description counts
 Lane = Literal["pain_points", "goals", "touchpoints"]
 
 
@@ -144,7 +145,8 @@ def _prototypes(lang: Lang, lane: Lane) -> tuple[tuple[str, ...], tuple[Role, ..
 def sentence_roles(text: str, lang: Lang, lane: Lane, meaning: Meaning) -> np.ndarray:
     """How much ``text`` (a pain point, a goal, a channel) is about each role, one score per
     ``ROLES``: the signal words it uses, plus the vote of the library sentences of the same
-    kind that mean most nearly the same (weighted by their similarity, summing to one)."""
+    kind that mean most nearly the same (weighted by their similarity, summing to one), plus
+    how close it is to each role's own description (standardised across the roles)."""
     catalog = roles().roles
     signals = np.array(
         [min(MAX_SIGNALS, mentions_within(text, catalog[r].signals.all())) for r in ROLES],
@@ -156,7 +158,14 @@ def sentence_roles(text: str, lang: Lang, lane: Lane, meaning: Meaning) -> np.nd
     for index in np.argsort(-similarity)[:NEIGHBOURS]:
         votes[ROLES.index(labels[index])] += similarity[index]
     total = float(votes.sum())
-    return SIGNAL_WEIGHT * signals + (votes / total if total else votes)
+    about = meaning.similarity([text], [_descriptor(role, lang) for role in ROLES])[0]
+    spread = float(about.std()) or 1.0
+    scores: np.ndarray = (
+        SIGNAL_WEIGHT * signals
+        + (votes / total if total else votes)
+        + MEANING_WEIGHT * (about - about.mean()) / spread
+    )
+    return scores
 
 
 def role_texts(lang: Lang) -> list[str]:
