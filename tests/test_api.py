@@ -234,3 +234,53 @@ def test_docs_and_openapi(client: httpx.Client) -> None:
     assert {"application/json", "multipart/form-data"} <= set(critique_body)
     ask = schema["components"]["schemas"]["AskRequest"]["properties"]["question"]
     assert ask["description"]
+
+
+# --- research: insights and drafts on evidence ----------------------------------------------
+def _research() -> bytes:
+    from tests.test_insights import PASTRY, QUEUE, WISH, reviews
+
+    return reviews([*QUEUE, *PASTRY, *WISH])
+
+
+def test_insights_from_uploaded_files(client: httpx.Client) -> None:
+    files = [
+        ("files", ("arviot.csv", _research(), "text/csv")),
+        ("files", ("tyhja.txt", b"", "text/plain")),
+    ]
+    response = client.post("/api/insights", files=files, data={"lang": "fi"})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["themes"] and report["statements"] >= 8
+    assert {s["name"]: bool(s["problem"]) for s in report["sources"]} == {
+        "arviot.csv": False,
+        "tyhja.txt": True,
+    }
+    notice = unquote(response.headers["x-polku-notice"])
+    assert "tyhja.txt on tyhjä" in notice
+
+
+def test_insights_with_no_readable_file_is_422(client: httpx.Client) -> None:
+    files = [("files", ("numerot.csv", b"a,b\n1,2\n3,4\n", "text/csv"))]
+    message = _refused(client.post("/api/insights", files=files), 422)
+    assert "numerot.csv" in message and "free text" in message
+    assert _refused(client.post("/api/insights", files=[]), 415)
+    refused = client.post("/api/insights", files=files, data={"lang": "de"})
+    assert "lang must be en, fi or et" in _refused(refused, 422)
+
+
+def test_draft_multipart_with_evidence(client: httpx.Client) -> None:
+    import json
+
+    answers = {"language": "fi", "business": "Kahvila-leipomo Tampereella"}
+    files = [("files", ("arviot.csv", _research(), "text/csv"))]
+    response = client.post("/api/draft", data={"answers": json.dumps(answers)}, files=files)
+    assert response.status_code == 200, response.text
+    journey = JourneyMap.model_validate(response.json())
+    evidence = [p for s in journey.stages for p in s.pain_points if p.provenance.kind == "evidence"]
+    assert evidence and all(p.provenance.source for p in evidence)
+    assert any(s.doc_id == "user/arviot.csv" for s in journey.evidence)
+    bad = client.post("/api/draft", data={"answers": "{not json"}, files=files)
+    assert "not valid JSON" in _refused(bad, 422) or "Invalid" in _refused(bad, 422)
+    missing = client.post("/api/draft", files=files)
+    assert "answers" in _refused(missing, 422)

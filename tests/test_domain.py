@@ -17,6 +17,7 @@ MODELS = [
     domain.Finding,
     domain.Answer,
     domain.InterviewAnswers,
+    domain.InsightReport,
 ]
 
 

@@ -107,12 +107,18 @@ def test_a_rest_burst_gets_quick_503s_and_the_server_recovers(busy: RunningServe
 
 
 class Slow:
-    """An ASGI app that takes ``seconds`` per request and counts how many run at once."""
+    """An ASGI app that takes ``seconds`` per request and counts how many run at once.
+
+    With ``hold_for`` set, a request starts its ``seconds`` only once that many requests have
+    reached the door (``Door``), so a burst that a busy machine spreads out still overlaps.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.running = 0
         self.most = 0
+        self.hold_for = 0
+        self.arrived = 0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -122,10 +128,26 @@ class Slow:
             return
         self.running += 1
         self.most = max(self.most, self.running)
+        deadline = time.monotonic() + 10
+        while self.arrived < self.hold_for and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
         await asyncio.sleep(self.seconds)
         self.running -= 1
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"done"})
+
+
+class Door:
+    """Counts the requests that reach ``app`` (before any limit) into ``slow.arrived``."""
+
+    def __init__(self, app: Any, slow: Slow) -> None:
+        self.app = app
+        self.slow = slow
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            self.slow.arrived += 1
+        await self.app(scope, receive, send)
 
 
 @pytest.mark.parametrize(
@@ -138,10 +160,12 @@ class Slow:
 def test_busy_limit_bounds_running_and_waiting(wait_s: float, served: int) -> None:
     from assistant.adapters.web.guards import BusyLimit
 
-    slow = Slow(1.5)  # long enough that a burst slowed by a busy machine still overlaps
+    slow = Slow(1.5)
+    slow.hold_for = 6  # the first request runs its 1.5 s once all six are at the door
     limit = BusyLimit(slow, max_active=1, max_waiting=1, wait_s=wait_s)
-    with serving(limit) as base:
+    with serving(Door(limit, slow)) as base:
         answers = burst(6, lambda http, _: http.get("/api/work"), base)
+        slow.hold_for = 0
         statuses = Counter(answer.status_code for answer, _ in answers)
         assert statuses == {200: served, 503: 6 - served}
         assert slow.most == 1

@@ -81,6 +81,34 @@ def test_finnish_interview_to_a_drafted_map(browser: Any, ui_server: RunningServ
     context.close()
 
 
+def test_research_added_beside_the_chat_becomes_evidence_on_the_map(
+    browser: Any, ui_server: RunningServer, tmp_path: Path
+) -> None:
+    from tests.test_insights import PASTRY, QUEUE, WISH, reviews
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = _open(context, ui_server)
+    for reply in FINNISH_REPLIES[:4]:
+        _send(page, reply)
+    _send(page, FINNISH_REPLIES[4], "Lisää aineistosi")  # the interview asks for the files
+    research = tmp_path / "arviot.csv"
+    research.write_bytes(reviews([*QUEUE, *PASTRY, *WISH]))
+    page.locator("#polku-research-upload input[type=file]").set_input_files(str(research))
+    expect(page.locator("#polku-chat")).to_contain_text("Luin aineiston arviot.csv")
+    for reply in FINNISH_REPLIES[5:]:
+        _send(page, reply)
+    expect(page.locator("#polku-chat")).to_contain_text("Karttasi on luonnosteltu")
+    frame = page.frame_locator("#polku-map iframe")
+    evidence = frame.locator("li.evidence").first
+    expect(evidence).to_be_visible()
+    evidence.locator("summary").click()  # the quote and its source a click away
+    expect(evidence.locator("blockquote")).to_be_visible()
+    expect(evidence.locator("cite")).to_contain_text("arviot.csv, rivi")
+    evidence.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "research-evidence.png"), full_page=False)
+    context.close()
+
+
 def test_editing_a_cell_changes_the_critique(browser: Any, ui_server: RunningServer) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = _open(context, ui_server)

@@ -13,9 +13,18 @@ from typing import TYPE_CHECKING
 from assistant.capabilities.critique.critic import critique_map
 from assistant.capabilities.drafting.draft import draft_map
 from assistant.capabilities.fallback import Outcome, assisted, assisted_stream
+from assistant.capabilities.insights.mine import Progress as InsightProgress
+from assistant.capabilities.insights.mine import ResearchFile, mine
 from assistant.capabilities.qa.assisted import GenerativeAnswerer
 from assistant.capabilities.qa.extractive import offline_events
-from assistant.domain import Answer, CritiqueReport, InterviewAnswers, JourneyMap, Lang
+from assistant.domain import (
+    Answer,
+    CritiqueReport,
+    InsightReport,
+    InterviewAnswers,
+    JourneyMap,
+    Lang,
+)
 from assistant.domain.events import AnswerReady, Event
 from assistant.language.detect import detect_language
 from assistant.language.i18n import t
@@ -130,13 +139,40 @@ class Services:
         own = [h for h in hits if h.chunk.doc_id.startswith("user/")]
         return [h for h in own if not is_injection(h.chunk.text)][:k]  # never to the model
 
+    def insights(
+        self,
+        files: Sequence[ResearchFile],
+        lang: Lang | None = None,
+        progress: InsightProgress | None = None,
+        meter: UsageMeter | None = None,
+    ) -> Outcome[InsightReport]:
+        """Themes of the person's research files (refused files say why), named and joined
+        by the model when there is one (quotes and counts stay computed; offline on
+        failure)."""
+        from assistant.capabilities.insights.assisted import ThemeNamer
+
+        limit = self.settings.max_upload_mb * 1_000_000
+        report = mine(files, self.meaning, lang=lang, max_bytes=limit, progress=progress)
+        if self.model is None or not report.themes:
+            return Outcome(report)
+        meter = meter or UsageMeter()
+        before = meter.total
+        namer = ThemeNamer(self.model, self.settings, meter)
+        outcome = assisted(report, lambda: namer.name(report), report.language)
+        outcome.usage = meter.total - before
+        return outcome
+
     def draft(
-        self, answers: InterviewAnswers, meter: UsageMeter | None = None
+        self,
+        answers: InterviewAnswers,
+        meter: UsageMeter | None = None,
+        insights: InsightReport | None = None,
     ) -> Outcome[JourneyMap]:
-        """The offline draft, tailored by the model when there is one (offline on failure)."""
+        """The offline draft (on the research's themes when there are ``insights``),
+        tailored by the model when there is one (offline on failure)."""
         from assistant.capabilities.drafting.assisted import Tailor
 
-        journey = draft_map(answers, meaning=self.meaning)
+        journey = draft_map(answers, meaning=self.meaning, insights=insights)
         if self.model is None:
             return Outcome(journey)
         meter = meter or UsageMeter()

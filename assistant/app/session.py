@@ -8,21 +8,47 @@ are counted here, per session.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+import hashlib
+import re
+from collections.abc import Generator, Iterator, Sequence
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from assistant.app.intent import classify
 from assistant.app.services import Services
 from assistant.app.store import MapStore
+from assistant.capabilities.insights.mine import ResearchFile
 from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
-from assistant.domain import CritiqueReport, JourneyMap, Lang
+from assistant.domain import CritiqueReport, InsightReport, JourneyMap, Lang
 from assistant.domain.events import CritiqueReady, Event, MapUpdated, Notice, TextDelta, Usage
 from assistant.domain.usage import TokenUsage
 from assistant.formats.parse import Format, MapParseError, parse_map
 from assistant.language.detect import detect_language
 from assistant.language.i18n import t
 from assistant.llm.budget import UsageMeter
+
+
+def _safe_name(name: str) -> str:
+    """A file name that stays inside the research folder: no folders, no dot names."""
+    base = re.sub(r"[^\w.\- ]", "_", Path(name.replace("\\", "/")).name).strip(". ")
+    return base or "research"
+
+
+def _research_summary(report: InsightReport, lang: Lang) -> str:
+    files = ", ".join(s.name for s in report.sources if not s.problem)
+    if not report.themes:
+        return t("research_none", lang, files=files)
+    top = "; ".join(f"“{theme.label}” ({theme.count})" for theme in report.themes[:3])
+    return t(
+        "research_read",
+        lang,
+        files=files,
+        statements=report.statements,
+        respondents=report.respondents,
+        themes=len(report.themes),
+        top=top,
+    )
 
 
 class ChatLine(BaseModel):
@@ -38,6 +64,9 @@ class SessionState(BaseModel):
     interview: InterviewState = Field(default_factory=InterviewState)
     messages: list[ChatLine] = Field(default_factory=list)
     map_id: str | None = None
+    research: InsightReport | None = Field(
+        default=None, description="Themes of the research files the person added."
+    )
     usage: TokenUsage = Field(default_factory=TokenUsage, description="This session's tokens.")
 
 
@@ -166,13 +195,69 @@ class Session:
             lang=self.state.lang, lang_fixed=self.state.lang_fixed
         )
         self.state.map_id = None
+        self.state.research = None  # research belongs to the business it was added for
+        folder = self.research_folder()
+        if folder.is_dir():
+            for path in folder.iterdir():
+                path.unlink()
         yield from self._say(t("new_interview", self.state.lang))
         yield from self._say(self._interviewer().start().message)
         self.save()
 
+    # --- research --------------------------------------------------------------------
+    def research_folder(self) -> Path:
+        """Where this person's research files are kept (read again when more are added)."""
+        owner = hashlib.sha256(self.owner.encode()).hexdigest()[:32]
+        return self.services.settings.data_dir / "research" / owner
+
+    def add_research(self, files: Sequence[ResearchFile]) -> Iterator[Event]:
+        """Read the new files with the ones added before; say what the research says, and
+        build the map on it (a new version) when the interview is done. A file that cannot
+        be read is named with the reason and not kept."""
+        folder = self.research_folder()
+        kept = {f.name: f for f in self._kept_research(folder)}
+        kept.update({_safe_name(f.name): ResearchFile(_safe_name(f.name), f.data) for f in files})
+        outcome = self.services.insights(
+            list(kept.values()), lang=self.state.lang, meter=self.meter
+        )
+        yield from outcome.notices
+        report, lang = outcome.value, self.state.lang
+        refused = {s.name for s in report.sources if s.problem}
+        for source in report.sources:
+            if source.problem:
+                yield Notice(level="warning", message=source.problem)
+            for warning in source.warnings:
+                yield Notice(level="info", message=warning)
+        usable = [f for f in kept.values() if f.name not in refused]
+        folder.mkdir(parents=True, exist_ok=True)
+        for file in usable:
+            (folder / file.name).write_bytes(file.data)
+        for stale in refused & {p.name for p in folder.iterdir()}:
+            (folder / stale).unlink()
+        if not usable:
+            self.save()
+            return
+        self.state.research = report
+        yield from self._say(_research_summary(report, lang))
+        if self.state.interview.phase == "done":
+            yield from self.draft()
+            yield from self._say(t("research_redrafted", lang))
+        elif self.state.interview.phase == "asking":
+            yield from self._say(t("research_later", lang))
+        self.save()
+
+    def _kept_research(self, folder: Path) -> list[ResearchFile]:
+        if not folder.is_dir():
+            return []
+        return [
+            ResearchFile(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file()
+        ]
+
     # --- the map -----------------------------------------------------------------
     def draft(self) -> Iterator[Event]:
-        outcome = self.services.draft(self.state.interview.answers, meter=self.meter)
+        outcome = self.services.draft(
+            self.state.interview.answers, meter=self.meter, insights=self.state.research
+        )
         yield from outcome.notices
         self.state.map_id = None  # a new interview makes a new map
         yield from self._publish(self.keep(outcome.value, "drafted"))

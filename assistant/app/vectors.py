@@ -1,5 +1,6 @@
 """The vectors Polku ships (``knowledge/embeddings.npz``): every text of the built-in
-knowledge base and of the drafting library that is compared by meaning, embedded once.
+knowledge base, of the drafting library and of the insight prototypes that is compared by
+meaning, embedded once.
 
 ``make embeddings`` (``python -m assistant.app.vectors``) writes the file; a test fails
 when a shipped text has no vector, so a changed knowledge file cannot go out unembedded.
@@ -14,6 +15,7 @@ import numpy as np
 
 from assistant.capabilities.drafting.fill import library_texts
 from assistant.capabilities.drafting.trades import profiles
+from assistant.capabilities.insights.kinds import prototype_texts
 from assistant.capabilities.stage_roles import role_texts
 from assistant.catalog.library import library
 from assistant.domain import LANGS
@@ -28,7 +30,7 @@ def shipped_texts() -> list[Item]:
     """Every (kind, text) that should have a shipped vector, each once, in a stable order."""
     queries: list[str] = []
     for lang in LANGS:
-        queries += library_texts(lang) + role_texts(lang)
+        queries += library_texts(lang) + role_texts(lang) + prototype_texts(lang)
     queries += [text for trade in library().values() for text in profiles(trade)]
     passages = [chunk.embedding_text for chunk in chunk_all(builtin_documents())]
     items = [("query", text) for text in queries] + [("passage", text) for text in passages]

@@ -144,27 +144,37 @@ def _prototypes(lang: Lang, lane: Lane) -> tuple[tuple[str, ...], tuple[Role, ..
 
 def sentence_roles(text: str, lang: Lang, lane: Lane, meaning: Meaning) -> np.ndarray:
     """How much ``text`` (a pain point, a goal, a channel) is about each role, one score per
-    ``ROLES``: the signal words it uses, plus the vote of the library sentences of the same
-    kind that mean most nearly the same (weighted by their similarity, summing to one), plus
-    how close it is to each role's own description (standardised across the roles)."""
+    ``ROLES`` (see ``sentences_roles``)."""
+    found: np.ndarray = sentences_roles([text], lang, lane, meaning)[0]
+    return found
+
+
+def sentences_roles(texts: Sequence[str], lang: Lang, lane: Lane, meaning: Meaning) -> np.ndarray:
+    """How much each text is about each role, one row per text and one column per ``ROLES``:
+    the signal words it uses, plus the vote of the library sentences of the same kind that
+    mean most nearly the same (weighted by their similarity, summing to one), plus how close
+    it is to each role's own description (standardised across the roles)."""
     catalog = roles().roles
     signals = np.array(
-        [min(MAX_SIGNALS, mentions_within(text, catalog[r].signals.all())) for r in ROLES],
+        [
+            [min(MAX_SIGNALS, mentions_within(text, catalog[r].signals.all())) for r in ROLES]
+            for text in texts
+        ],
         dtype=np.float32,
-    )
-    texts, labels = _prototypes(lang, lane)
-    similarity = meaning.similarity([text], list(texts))[0]
-    votes = np.zeros(len(ROLES), dtype=np.float32)
-    for index in np.argsort(-similarity)[:NEIGHBOURS]:
-        votes[ROLES.index(labels[index])] += similarity[index]
-    total = float(votes.sum())
-    about = meaning.similarity([text], [_descriptor(role, lang) for role in ROLES])[0]
-    spread = float(about.std()) or 1.0
-    scores: np.ndarray = (
-        SIGNAL_WEIGHT * signals
-        + (votes / total if total else votes)
-        + MEANING_WEIGHT * (about - about.mean()) / spread
-    )
+    ).reshape(len(texts), len(ROLES))
+    prototypes, labels = _prototypes(lang, lane)
+    similarity = meaning.similarity(list(texts), list(prototypes))
+    label_index = np.array([ROLES.index(label) for label in labels])
+    votes = np.zeros((len(texts), len(ROLES)), dtype=np.float32)
+    for row in range(len(texts)):
+        nearest = np.argsort(-similarity[row])[:NEIGHBOURS]
+        np.add.at(votes[row], label_index[nearest], similarity[row, nearest])
+    totals = votes.sum(axis=1, keepdims=True)
+    shares = votes / np.where(totals == 0, 1, totals)
+    about = meaning.similarity(list(texts), [_descriptor(role, lang) for role in ROLES])
+    spread = about.std(axis=1, keepdims=True)
+    standard = (about - about.mean(axis=1, keepdims=True)) / np.where(spread == 0, 1, spread)
+    scores: np.ndarray = SIGNAL_WEIGHT * signals + shares + MEANING_WEIGHT * standard
     return scores
 
 

@@ -1,6 +1,6 @@
 """The structured knowledge files the capabilities share: guidelines, journey roles, stage
-models and the drafting library, typed and validated at load (``python -m assistant.catalog``
-checks them all, with the vocabulary)."""
+models, the drafting library and what pains, gains and needs sound like, typed and validated
+at load (``python -m assistant.catalog`` checks them all, with the vocabulary)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,23 @@ from assistant.resources import CatalogError
 def validate_all() -> list[str]:
     """Load every structured knowledge file; return the problems found (empty when valid)."""
     from assistant.catalog.guidelines import guidelines
+    from assistant.catalog.insight_kinds import insight_kinds
     from assistant.catalog.library import library
     from assistant.catalog.roles import roles
     from assistant.catalog.stage_models import stage_models
+    from assistant.catalog.theme_concepts import theme_concepts
     from assistant.language.vocabulary import vocabulary
 
     problems: list[str] = []
-    for loader in (guidelines, roles, stage_models, vocabulary, library):
+    for loader in (
+        guidelines,
+        roles,
+        stage_models,
+        vocabulary,
+        library,
+        insight_kinds,
+        theme_concepts,
+    ):
         try:
             loader()
         except CatalogError as exc:

@@ -4,25 +4,14 @@ stage is called, and where each role sits in the five-stage model."""
 from __future__ import annotations
 
 from functools import cache
-from typing import Literal, get_args
+from typing import get_args
 
 from pydantic import field_validator
 
-from assistant.domain import Localized, LocalizedList, StageKey, Strict
+from assistant.domain import JourneyRole, Localized, LocalizedList, StageKey, Strict
 from assistant.resources import knowledge_dir, load_data
 
-Role = Literal[
-    "need",
-    "discover",
-    "compare",
-    "commit",
-    "prepare",
-    "use",
-    "support",
-    "after",
-    "return",
-    "advocate",
-]
+Role = JourneyRole
 #: In journey order: a stage's roles never run backwards along this order.
 ROLES: tuple[Role, ...] = get_args(Role)
 

@@ -4,6 +4,16 @@ Pure pydantic models (no index, no model client, no web framework): everything a
 layer speaks in these types, and their field names are the JSON contract.
 """
 
+from assistant.domain.insights import (
+    INSIGHT_KINDS,
+    InsightKind,
+    InsightReport,
+    JourneyRole,
+    Quote,
+    ResearchKind,
+    ResearchSource,
+    Theme,
+)
 from assistant.domain.localized import Localized, LocalizedList, Strict
 from assistant.domain.models import (
     BLUEPRINT_LANES,
@@ -42,6 +52,7 @@ from assistant.domain.models import (
 __all__ = [
     "BLUEPRINT_LANES",
     "CORE_LANES",
+    "INSIGHT_KINDS",
     "LANGS",
     "MAP_TYPES",
     "STAGE_KEYS",
@@ -51,9 +62,12 @@ __all__ = [
     "CritiqueReport",
     "Emotion",
     "Finding",
+    "InsightKind",
+    "InsightReport",
     "InterviewAnswers",
     "Item",
     "JourneyMap",
+    "JourneyRole",
     "LaneKey",
     "Lang",
     "Localized",
@@ -66,12 +80,16 @@ __all__ = [
     "PersonaAnswers",
     "Provenance",
     "ProvenanceKind",
+    "Quote",
+    "ResearchKind",
+    "ResearchSource",
     "Severity",
     "Source",
     "Stage",
     "StageKey",
     "Stakeholder",
     "Strict",
+    "Theme",
     "Touchpoint",
     "TouchpointKind",
 ]

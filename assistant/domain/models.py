@@ -69,6 +69,10 @@ class Provenance(Model):
         default=False,
         description="In a future-state map: this item differs from the current state.",
     )
+    note: str | None = Field(
+        default=None,
+        description="Where what the person said and what their research says differ.",
+    )
 
 
 class Item(Model):

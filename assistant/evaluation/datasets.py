@@ -1,7 +1,8 @@
 """The evaluation datasets: typed cases and their loaders (eval/datasets/).
 
 Retrieval is BEIR-style (queries.jsonl + qrels.tsv); QA is JSONL; drafts, critique and
-injection are YAML with a ``version``. A malformed file is a ``DatasetError`` naming the file
+injection are YAML with a ``version``; insights are research files with labels.yaml per
+language. A malformed file is a ``DatasetError`` naming the file
 and line, never a traceback.
 """
 
@@ -14,10 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.catalog.roles import Role
-from assistant.domain import InterviewAnswers, Lang
+from assistant.domain import LANGS, InterviewAnswers, JourneyRole, Lang
 from assistant.resources import resource_dir
 
 
@@ -104,6 +105,47 @@ class InjectionCase(BaseModel):
     role_marker: str | None = Field(default=None, description="What a hijacked role would say.")
     question: str = Field(description="A question that retrieves the document.")
     path: Path | None = Field(default=None, description="The document (set at load).")
+
+
+class Place(BaseModel):
+    """Where a labelled statement is: a spreadsheet row (and column), or a line/paragraph."""
+
+    model_config = ConfigDict(extra="forbid")
+    row: int | None = Field(default=None, ge=2, description="Spreadsheet row (header = 1).")
+    column: str | None = Field(default=None, description="The column's header text.")
+    line: int | None = Field(default=None, ge=1, description="Line (or docx paragraph).")
+
+    @property
+    def number(self) -> int:
+        return self.row if self.row is not None else self.line or 0
+
+
+class LabelledTheme(BaseModel):
+    """A theme a careful reader finds, with every place that says it."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    kind: Literal["pain", "gain", "need"]
+    role: JourneyRole
+    summary: str
+    respondents: int = Field(ge=1)
+    locations: list[Place] = Field(min_length=1)
+
+
+class InsightCorpus(BaseModel):
+    """One research file and the themes labelled by reading it."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: str
+    split: Literal["test", "dev"]
+    business: str
+    kind_of_research: Literal["reviews", "survey", "interviews", "tickets"]
+    respondents: int = Field(ge=1)
+    injections: list[Place] = Field(default_factory=list)
+    formulas: list[Place] = Field(default_factory=list)
+    themes: list[LabelledTheme]
+    lang: Lang = "en"  # set at load from the folder
+    path: Path | None = None  # set at load
 
 
 def _json_lines(path: Path) -> list[dict[str, Any]]:
@@ -202,12 +244,33 @@ def load_injection(root: Path) -> list[InjectionCase]:
     return cases
 
 
+def load_insights(root: Path, split: str = "test") -> list[InsightCorpus]:
+    """The labelled research corpora of every language (``insights/<lang>/labels.yaml``)."""
+    corpora = []
+    for lang in LANGS:
+        path = root / "insights" / lang / "labels.yaml"
+        for row in _yaml(path).get("corpora", []):
+            corpus = _validate(InsightCorpus, row, f"{path} {row.get('file')}")
+            corpus.lang, corpus.path = lang, path.parent / corpus.file
+            if not corpus.path.is_file():
+                raise DatasetError(f"{path}: {corpus.path} is missing")
+            if corpus.split == split:
+                corpora.append(corpus)
+    return corpora
+
+
 def dataset_versions(root: Path) -> dict[str, Any]:
     """Each YAML dataset's ``version`` plus the line counts of the JSONL ones."""
     versions: dict[str, Any] = {}
     for name in ("drafts", "critique", "injection"):
         path = root / f"{name}.yaml"
         versions[name] = _yaml(path).get("version") if path.exists() else None
+    labels = {
+        lang: _yaml(root / "insights" / lang / "labels.yaml").get("version")
+        for lang in LANGS
+        if (root / "insights" / lang / "labels.yaml").exists()
+    }
+    versions["insights"] = labels or None
     for name, path in (
         ("retrieval", root / "retrieval" / "queries.jsonl"),
         ("qa", root / "qa.jsonl"),

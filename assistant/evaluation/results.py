@@ -20,6 +20,7 @@ LOWER_IS_BETTER = {
     "own_criticals",
     "wrong_trade_items",
     "duplicate_stage_cells",
+    "forbidden_quotes",
 }
 
 

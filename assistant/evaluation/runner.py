@@ -14,10 +14,10 @@ from assistant.app.services import Services
 from assistant.domain import JourneyMap
 from assistant.evaluation import datasets
 from assistant.evaluation.results import Report, SuiteResult, Tick
-from assistant.evaluation.suites import critique, drafts, injection, qa, retrieval
+from assistant.evaluation.suites import critique, drafts, injection, insights, qa, retrieval
 from assistant.llm.factory import mode_label
 
-SUITES = ("retrieval", "qa", "drafts", "critique", "injection")
+SUITES = ("retrieval", "qa", "drafts", "critique", "injection", "insights")
 Start = Callable[[str, int], Tick]  # (suite, number of cases) -> per-case tick
 
 
@@ -28,6 +28,7 @@ def _load(name: str, root: Path) -> list[Any]:
         "drafts": datasets.load_drafts,
         "critique": datasets.load_critique,
         "injection": datasets.load_injection,
+        "insights": datasets.load_insights,
     }
     return loaders[name](root)
 
@@ -52,6 +53,7 @@ def run(
             services, cases, tick, datasets.critique_date(root)
         ),
         "injection": lambda cases, tick: injection.run(services, cases, tick),
+        "insights": lambda cases, tick: insights.run(services, cases, tick),
     }
     for name in suites:
         tick = start(name, len(loaded[name]))

@@ -96,26 +96,47 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])" + r"\s+".join(map(re.escape, words)))
 
 
+@cache
+def _term_words(term: str) -> str:
+    """The term's words as they stand in a normalised text: a match needs this substring."""
+    return " ".join(re.findall(r"[^\W_]+", term.lower()))
+
+
+def _occurs(term: str, flat: str) -> bool:
+    key = _term_words(term)
+    return bool(key) and key in flat and bool(_term_pattern(term).search(flat))
+
+
 def mentions(text: str, terms: Iterable[str]) -> int:
     """How many of ``terms`` occur in ``text`` (at word starts)."""
     flat = normalise(text)
-    return sum(1 for term in terms if term.strip() and _term_pattern(term).search(flat))
+    return sum(1 for term in terms if term.strip() and _occurs(term, flat))
 
 
 def mentions_within(text: str, terms: Iterable[str], inside: int = 5) -> int:
     """Like ``mentions``, but a one-word term of ``inside`` letters or more also counts inside
     a compound word ("varau" in "nettiajanvarauksessa", "arve" does not: too short)."""
     flat = normalise(text)
-    count = 0
+    return sum(
+        key in flat and (anywhere or bool(_term_pattern(key).search(flat)))
+        for key, anywhere in _prepared(tuple(terms), inside)
+    )
+
+
+@cache
+def _prepared(terms: tuple[str, ...], inside: int) -> tuple[tuple[str, bool], ...]:
+    """Each term's words as a normalised text shows them, and whether it may match inside a
+    word (a long one-word term) or only at a word start."""
+    found = []
     for term in terms:
         term = term.strip().lower()
         if not term:
             continue
         if " " not in term and len(term) >= inside and term.isalpha():
-            count += term in flat
-        else:
-            count += bool(_term_pattern(term).search(flat))
-    return count
+            found.append((term, True))
+        elif _term_words(term):
+            found.append((_term_words(term), False))
+    return tuple(found)
 
 
 def mentions_any(text: str, terms: LocalizedList) -> bool:

@@ -13,14 +13,15 @@ import re
 import secrets
 
 _OVERRIDE = (
-    r"(?:ignore|disregard|forget) (?:all |any )?(?:the |your |my )?"
-    r"(?:previous|prior|above|earlier|old|original) (?:instructions|rules|guidelines|prompts?)"
+    r"(?:ignore|disregard|forget) (?:all |any )?(?:of )?(?:the |your |my )?"
+    r"(?:previous |prior |above |earlier |old |original |other )?"
+    r"(?:instructions|rules|guidelines|prompts?)\b"
     r"|(?:previous|prior|old|earlier) (?:instructions|rules) (?:no longer|do not|don't) apply"
     r"|no longer follow (?:my|your|the) (?:old |previous )?instructions"
     r"|unohda (?:kaikki )?(?:aiemmat|edelliset|vanhat) ohjeet"
     r"|ohita (?:kaikki )?(?:aiemmat|edelliset)"
-    r"|(?:eira|unusta|ignoreeri) (?:kõik |kõiki )?(?:eelnevad|eelnevaid|varasemad|varasemaid) "
-    r"(?:juhised|juhiseid|reeglid|reegleid)"
+    r"|(?:eira|unusta|ignoreeri) (?:kõik |kõiki )?(?:eelnevad |eelnevaid |varasemad |"
+    r"varasemaid |muud |muid |teised |teisi )?(?:juhised|juhiseid|reeglid|reegleid)"
     r"|(?:eelmised|varasemad) (?:reeglid|juhised) (?:enam )?ei kehti"
     r"|ignoreeri kasutaja küsimust|ära vasta kasutaja küsimusele"
 )
@@ -43,13 +44,27 @@ _DIRECTIVE = (
     r"|alusta iga vastust|lisa (?:oma )?vastuse(?:sse|ks|le)|lõpeta(?:d)? vastuse"
     r"|tehisintellekt:|süsteemiviip|näita oma (?:juhiseid|süsteemiviipa)"
 )
+# Text that turns to an AI reading it: "Note to the AI tool summarising this survey", "if an
+# AI is summarising these notes", "Tekoäly: unohda...", "Märkus tehisintellektile".
+_ADDRESS = (
+    r"(?:note|message|instruction)s? (?:to|for) (?:the |any |an )?(?:ai|assistant|language model"
+    r"|chatbot|llm)\b"
+    r"|\bif (?:an |any |the |some )?(?:ai|assistant|language model|chatbot|llm)\b[^.]{0,40}"
+    r"\b(?:is |are )?(?:reading|summari[sz]ing|analy[sz]ing)"
+    r"|\b(?:ai|assistant|language model|chatbot|llm)s? (?:tools? )?(?:reading|summari[sz]ing) this"
+    r"|^\W*(?:ai|tekoäly|tehisintellekt|avustaja|assistent)\s*[:,]"
+    r"|\b(?:viesti|ohje|huomio) (?:tekoälylle|avustajalle)|\bjos (?:tätä|tämän) (?:tekstiä )?"
+    r"(?:lukee|tiivistää) (?:joku )?tekoäly"
+    r"|\b(?:märkus|sõnum|juhis) (?:tehisintellektile|assistendile)|\bkui seda (?:teksti )?"
+    r"(?:loeb|kokku võtab) (?:mingi |mõni )?tehisintellekt"
+)
 # A line that pretends to be a turn of a chat transcript or a system message.
 _FORGED_TURN = re.compile(
     r"^\s*(?:#{1,6}\s*(?:user|assistant|system|käyttäjä|avustaja|järjestelmä|kasutaja|"
     r"assistent|süsteem)|(?:system|assistant|avustaja|järjestelmä|assistent|süsteem))\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
-_INJECTION = re.compile(f"{_OVERRIDE}|{_ROLE}|{_DIRECTIVE}", re.IGNORECASE)
+_INJECTION = re.compile(f"{_OVERRIDE}|{_ROLE}|{_DIRECTIVE}|{_ADDRESS}", re.IGNORECASE)
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 SHINGLE_WORDS = 6
 

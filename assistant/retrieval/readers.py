@@ -18,7 +18,8 @@ class ReadError(ValueError):
     """A file that cannot be ingested; the message says why and what to do."""
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode_text(data: bytes, name: str) -> str:
+    """A text file's characters (UTF-8, else Windows-1252); ``ReadError`` for binary data."""
     if b"\x00" in data[:8192]:
         raise ReadError(f"{name} looks binary, not text. Save it as .txt, .md, .pdf or .docx.")
     for encoding in ("utf-8-sig", "cp1252"):
@@ -29,15 +30,20 @@ def _decode(data: bytes, name: str) -> str:
     raise ReadError(f"{name} is not UTF-8 text. Re-save it as UTF-8 and try again.")
 
 
-def _pdf_text(data: bytes, name: str) -> str:
+def pdf_pages(data: bytes, name: str) -> list[str]:
+    """The text of each page of a PDF; ``ReadError`` for a file that is not one."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
+        return [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise ReadError(f"{name} is not a readable PDF ({exc}). Export it again as PDF.") from exc
+
+
+def _pdf_text(data: bytes, name: str) -> str:
+    return "\n\n".join(pdf_pages(data, name))
 
 
 def _docx_text(data: bytes, name: str) -> str:
@@ -58,7 +64,7 @@ def _docx_text(data: bytes, name: str) -> str:
 def _html_text(data: bytes, name: str) -> str:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_decode(data, name), "html.parser")
+    soup = BeautifulSoup(decode_text(data, name), "html.parser")
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     blocks = [el.get_text(" ", strip=True) for el in soup.find_all(["h1", "h2", "h3", "p", "li"])]
@@ -84,7 +90,7 @@ def read_bytes(data: bytes, name: str, max_bytes: int, default_lang: Lang = "en"
         )
     if len(data) > max_bytes:
         raise _too_large(name, len(data), max_bytes)
-    extract = _EXTRACTORS.get(suffix, _decode)
+    extract = _EXTRACTORS.get(suffix, decode_text)
     text = extract(data, name).replace("\x00", "")
     if not re.search(r"\w{2,}", text):
         raise ReadError(f"{name} has no readable text. Is it empty or a scanned image?")

@@ -32,8 +32,11 @@ def _summary(report: Report, baseline: Report | None) -> Table:
 
 def eval_command(
     suite: Annotated[
-        str, typer.Option(help="Comma-separated suites: retrieval,qa,drafts,critique,injection.")
-    ] = "retrieval,qa,drafts,critique,injection",
+        str,
+        typer.Option(
+            help="Comma-separated suites: retrieval,qa,drafts,critique,injection,insights."
+        ),
+    ] = "retrieval,qa,drafts,critique,injection,insights",
     mode: Annotated[
         str, typer.Option(help="offline, or llm (the configured model; see polku config).")
     ] = "offline",
@@ -57,8 +60,8 @@ def eval_command(
         typer.Option(help="Also write this run's metrics (no cases) as a baseline file."),
     ] = None,
 ) -> None:
-    """Measure retrieval, answers, drafts, critique and injection resistance; exit 1 when a
-    metric is under its threshold or falls below the baseline."""
+    """Measure retrieval, answers, drafts, critique, injection resistance and insights; exit 1
+    when a metric is under its threshold or falls below the baseline."""
     from assistant.app.services import Services
     from assistant.evaluation import gate, runner
     from assistant.evaluation.datasets import DatasetError, datasets_dir

@@ -56,8 +56,17 @@ def export_map(journey: JourneyMap, out: Path, formats: str) -> list[Path]:
     return write_files(journey, wanted, out)
 
 
-def _drafted(services: Services, answers: InterviewAnswers) -> JourneyMap:
-    drafted = services.draft(answers)
+def _drafted(
+    services: Services, answers: InterviewAnswers, evidence: list[Path] | None = None
+) -> JourneyMap:
+    report = None
+    if evidence:
+        from assistant.adapters.cli.research import mined
+
+        report, refused = mined(services, evidence, answers.language)
+        if refused and not report.themes:
+            fail("none of the research files could be used (see above).")
+    drafted = services.draft(answers, insights=report)
     print_notices(drafted.notices)
     usage = drafted.usage
     if usage.tokens_in:
@@ -81,10 +90,18 @@ def draft(
     fmt: Annotated[
         str, typer.Option("--format", help="Export formats: md,csv,xlsx,json,mermaid,html")
     ] = "md,html",
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evidence", help="Your research (reviews, surveys, interviews); repeat for more."
+        ),
+    ] = None,
     offline: OfflineOption = False,
 ) -> None:
-    """Draft a journey map from interview answers (tailored by the model when configured)."""
-    journey = _drafted(open_services(quiet=True, offline=offline), load_answers(answers))
+    """Draft a journey map from interview answers, on your research's themes with
+    --evidence (tailored by the model when configured)."""
+    services = open_services(quiet=True, offline=offline)
+    journey = _drafted(services, load_answers(answers), evidence)
     if as_json:  # the same text as the JSON export, so the eval's check covers both
         print(render_json(journey))
     else:

@@ -23,7 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant import __version__
 from assistant.adapters.web.guards import BusyLimit
 from assistant.app.services import QuestionError, Services
-from assistant.domain import Answer, Finding, InterviewAnswers, JourneyMap, Lang
+from assistant.capabilities.insights.mine import ResearchFile
+from assistant.domain import Answer, Finding, InsightReport, InterviewAnswers, JourneyMap, Lang
 from assistant.domain.events import Notice
 from assistant.formats.parse import MapParseError, parse_map
 from assistant.formats.render import FORMATS, ExportFormat, render
@@ -32,8 +33,10 @@ from assistant.llm.factory import mode_label
 logger = logging.getLogger(__name__)
 
 JSON, MULTIPART = "application/json", "multipart/form-data"
-_BODY_TYPES = {"/api/ask": {JSON}, "/api/draft": {JSON}, "/api/export": {JSON}}
+_BODY_TYPES = {"/api/ask": {JSON}, "/api/export": {JSON}, "/api/insights": {MULTIPART}}
 _BODY_TYPES["/api/critique"] = {JSON, MULTIPART}
+_BODY_TYPES["/api/draft"] = {JSON, MULTIPART}
+MAX_RESEARCH_FILES = 20
 _SCHEMA = "the request schemas are at /docs"
 TextFormat = Literal["md", "csv", "json"]
 MapSource = tuple[str | bytes, TextFormat | None, str | None]  # data, format, file name
@@ -73,6 +76,36 @@ _UPLOAD = {"schema": {"type": "object", "required": ["file"], "properties": _FIL
 _JSON_TEXT = {"schema": CritiqueText.model_json_schema()}
 _CONTENT = {JSON: _JSON_TEXT, MULTIPART: _UPLOAD}
 _CRITIQUE_BODY = {"requestBody": {"required": True, "content": _CONTENT}}
+_RESEARCH = {
+    "type": "array",
+    "items": {"type": "string", "format": "binary"},
+    "description": ".csv, .xlsx, .txt, .md, .docx or .pdf",
+}
+_INSIGHTS_FORM = {
+    "type": "object",
+    "required": ["files"],
+    "properties": {"files": _RESEARCH, "lang": {"type": "string", "enum": ["en", "fi", "et"]}},
+}
+_INSIGHTS_BODY = {
+    "requestBody": {"required": True, "content": {MULTIPART: {"schema": _INSIGHTS_FORM}}}
+}
+_DRAFT_FORM = {
+    "type": "object",
+    "required": ["answers"],
+    "properties": {
+        "answers": {"type": "string", "description": "InterviewAnswers as JSON"},
+        "files": _RESEARCH,
+    },
+}
+_DRAFT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            JSON: {"schema": InterviewAnswers.model_json_schema()},
+            MULTIPART: {"schema": _DRAFT_FORM},
+        },
+    }
+}
 
 
 def error(status: int, message: str) -> JSONResponse:
@@ -152,6 +185,52 @@ async def map_source(request: Request) -> MapSource:
     return text.map, text.format, None
 
 
+async def _research(form: Any) -> list[ResearchFile]:
+    uploads = [f for f in form.getlist("files") + form.getlist("file") if isinstance(f, UploadFile)]
+    return [ResearchFile(u.filename or "upload", await u.read()) for u in uploads]
+
+
+async def research_upload(request: Request) -> tuple[list[ResearchFile], Lang | None]:
+    """Research files from a multipart upload (fields 'files'), and an optional 'lang'."""
+    async with request.form(max_files=MAX_RESEARCH_FILES, max_fields=8) as form:
+        files = await _research(form)
+        lang = form.get("lang")
+    if not files:
+        raise HTTPException(
+            422,
+            "No research in the upload: send each file as a multipart field 'files' "
+            "(.csv, .xlsx, .txt, .md, .docx or .pdf).",
+        )
+    if lang not in (None, "", "en", "fi", "et"):
+        raise HTTPException(422, f"lang must be en, fi or et, not {lang!r}.")
+    return files, lang or None  # type: ignore[return-value]
+
+
+async def draft_source(request: Request) -> tuple[InterviewAnswers, list[ResearchFile]]:
+    """Interview answers as the JSON body, or as the multipart field 'answers' (JSON) beside
+    research files in 'files'."""
+    if request.headers.get("content-type", "").lower().startswith(MULTIPART):
+        async with request.form(max_files=MAX_RESEARCH_FILES, max_fields=8) as form:
+            files = await _research(form)
+            raw = form.get("answers")
+        if not isinstance(raw, str):
+            raise HTTPException(
+                422, "No answers in the upload: send the interview answers as JSON in 'answers'."
+            )
+        body: bytes | str = raw
+    else:
+        body, files = await request.body(), []
+    try:
+        return InterviewAnswers.model_validate_json(body), files
+    except ValidationError as exc:
+        problems = exc.errors(include_url=False)
+        raise RequestValidationError([{**p, "loc": ("body", *p["loc"])} for p in problems]) from exc
+
+
+def _refused(report: InsightReport) -> list[str]:
+    return [s.problem for s in report.sources if s.problem]
+
+
 def _add_notices(response: Response, notices: list[Notice]) -> None:
     for notice in notices:  # URL-encoded: HTTP headers cannot carry every letter of fi/et
         response.headers.append("X-Polku-Notice", quote(notice.message))
@@ -185,12 +264,39 @@ def create_api(services: Services) -> FastAPI:
         """Answer a methodology question from the knowledge base, with citations."""
         return services.ask(body.question, body.lang, body.k)
 
-    @router.post("/draft")
-    def draft(answers: InterviewAnswers, response: Response) -> JourneyMap:
-        """Draft a map from interview answers; notices come in X-Polku-Notice (URL-encoded)."""
-        drafted = services.draft(answers)
-        _add_notices(response, drafted.notices)
+    @router.post("/draft", openapi_extra=_DRAFT_BODY)
+    def draft(
+        source: Annotated[tuple[InterviewAnswers, list[ResearchFile]], Depends(draft_source)],
+        response: Response,
+    ) -> JourneyMap:
+        """Draft a map from interview answers (JSON), or from 'answers' and research 'files'
+        (multipart): the research's themes become evidence on the map. Notices, and research
+        files that could not be read, come in X-Polku-Notice (URL-encoded)."""
+        answers, files = source
+        report = services.insights(files, lang=answers.language).value if files else None
+        if report is not None and not report.themes and _refused(report):
+            raise HTTPException(422, " ".join(_refused(report)))
+        drafted = services.draft(answers, insights=report)
+        problems = [Notice(message=m) for m in _refused(report)] if report else []
+        _add_notices(response, [*drafted.notices, *problems])
         return drafted.value
+
+    @router.post("/insights", openapi_extra=_INSIGHTS_BODY)
+    def insights(
+        source: Annotated[tuple[list[ResearchFile], Lang | None], Depends(research_upload)],
+        response: Response,
+    ) -> InsightReport:
+        """Themes of uploaded research (multipart 'files', optional 'lang'): kind, stage,
+        counts and verbatim quotes. A file that cannot be read is named in its source's
+        'problem' and in X-Polku-Notice; when none can be read the answer is 422."""
+        files, lang = source
+        mined = services.insights(files, lang=lang)
+        report = mined.value
+        refused = _refused(report)
+        if refused and len(refused) == len(files):
+            raise HTTPException(422, " ".join(refused))
+        _add_notices(response, [*mined.notices, *(Notice(message=m) for m in refused)])
+        return report
 
     @router.post("/critique", openapi_extra=_CRITIQUE_BODY)
     def critique(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from assistant.capabilities.stage_roles import journey_roles
 from assistant.catalog.roles import Role
 from assistant.domain import Item, JourneyMap, Lang, Opportunity, Stage, Touchpoint
+from assistant.language.i18n import t
 from assistant.language.vocabulary import (
     has_physical_presence,
     infer_model,
@@ -96,9 +97,14 @@ def one_persona(m: JourneyMap, c: MapContext) -> list[Hit]:
 
 
 def persona_evidence(m: JourneyMap, c: MapContext) -> list[Hit]:
-    if m.persona and not m.persona.evidence and not m.evidence:
-        return [("persona", {})]
-    return []
+    """The persona or the map names its research, or the map's items rest on it."""
+    if m.persona is None or m.persona.evidence or m.evidence:
+        return []
+    if m.persona.provenance.kind == "evidence" or any(
+        entry.provenance.kind == "evidence" for entry in _entries(m)
+    ):
+        return []
+    return [("persona", {})]
 
 
 def scenario_stated(m: JourneyMap, c: MapContext) -> list[Hit]:
@@ -206,16 +212,30 @@ def customer_feedback(m: JourneyMap, c: MapContext) -> list[Hit]:
     return [] if mentions(text, feedback_terms) else [("evidence", {})]
 
 
-def evidence_based(m: JourneyMap, c: MapContext) -> list[Hit]:
+def _entries(m: JourneyMap) -> list[Item | Touchpoint | Opportunity]:
     entries: list[Item | Touchpoint | Opportunity] = []
     for s in m.stages:
         entries += [*s.actions, *s.thoughts, *s.pain_points]
         entries += [*s.touchpoints, *s.opportunities]
+    return entries
+
+
+def _suggested_share(entries: Sequence[Item | Touchpoint | Opportunity]) -> int:
     kinds = [entry.provenance.kind for entry in entries]
-    if not kinds:
-        return []
-    share = round(100 * sum(k in ("pattern", "llm") for k in kinds) / len(kinds))
-    return [("map", {"count": str(share)})] if share > SUGGESTION_SHARE_LIMIT else []
+    return round(100 * sum(k in ("pattern", "llm") for k in kinds) / len(kinds)) if kinds else 0
+
+
+def evidence_based(m: JourneyMap, c: MapContext) -> list[Hit]:
+    """Facts (the person's words and their research, ``evidence``) outweigh suggestions, and
+    the pain points are not all suggestions."""
+    hits: list[Hit] = []
+    share = _suggested_share(_entries(m))
+    if share > SUGGESTION_SHARE_LIMIT:
+        hits.append(("map", {"count": str(share), "item": t("evidence_scope_entries", c.lang)}))
+    pains = [p for s in m.stages for p in s.pain_points]
+    if pains and _suggested_share(pains) == 100:
+        hits.append(("pain_points", {"count": "100", "item": t("evidence_scope_pains", c.lang)}))
+    return hits
 
 
 def keep_updated(m: JourneyMap, c: MapContext, today: date | None = None) -> list[Hit]:

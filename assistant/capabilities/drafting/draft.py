@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from assistant.capabilities.drafting.evidence import EvidencePlacer, research_sources
 from assistant.capabilities.drafting.fill import StageFiller
 from assistant.capabilities.drafting.persona import persona, scenario, title
 from assistant.capabilities.drafting.placement import Placer, emotion_label
@@ -17,6 +18,7 @@ from assistant.capabilities.drafting.stages import DAY_IN_THE_LIFE, plan_stages
 from assistant.capabilities.drafting.trades import TradeFit, described, fit_trades
 from assistant.domain import (
     Emotion,
+    InsightReport,
     InterviewAnswers,
     Item,
     JourneyMap,
@@ -72,9 +74,13 @@ def _add_day_context(stages: list[Stage], lang: Lang) -> None:
 
 
 def draft_map(
-    answers: InterviewAnswers, today: date | None = None, meaning: Meaning | None = None
+    answers: InterviewAnswers,
+    today: date | None = None,
+    meaning: Meaning | None = None,
+    insights: InsightReport | None = None,
 ) -> JourneyMap:
-    """Draft a complete journey map from the interview's answers."""
+    """Draft a complete journey map from the interview's answers, built on the themes of
+    the person's research when there are ``insights``."""
     meaning = meaning or default_meaning()
     lang = answers.language
     fit = fit_trades(answers, meaning)
@@ -89,12 +95,21 @@ def draft_map(
     placer.place_channels(answers.channels)
     placer.place_pains(answers.pain_points)
     placer.place_goals(answers.persona.goals)
+    evidence = EvidencePlacer(placer, insights) if insights and insights.themes else None
+    if evidence:
+        evidence.place_pains(answers.pain_points)
+        evidence.place_gains()
     placer.attach_kpis(answers.kpis)
     if map_type == "future-state":
         _to_future_state(stages, lang)
     if plan.model_id == DAY_IN_THE_LIFE:
         _add_day_context(stages, lang)
     person = persona(answers, fit, plan)
+    if evidence:
+        person = evidence.enrich(person)
+    sources = [Source(doc_id="user/evidence", title=item) for item in answers.evidence]
+    if insights:
+        sources += research_sources(insights, lang)
     return JourneyMap(
         title=title(answers.model_copy(update={"map_type": map_type})),
         language=lang,
@@ -105,7 +120,7 @@ def draft_map(
         scenario=scenario(answers, plan, person.name),
         persona=person,
         stages=stages,
-        evidence=[Source(doc_id="user/evidence", title=item) for item in answers.evidence],
+        evidence=sources,
         kpis=list(answers.kpis),
         owner=answers.owner,
         last_updated=today or date.today(),

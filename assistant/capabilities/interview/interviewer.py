@@ -25,7 +25,7 @@ from assistant.domain.events import Notice
 from assistant.formats.syntax import without_surrogates
 from assistant.language.detect import detect_language
 from assistant.language.i18n import t
-from assistant.language.vocabulary import is_skip
+from assistant.language.vocabulary import is_skip, mentions, vocabulary
 from assistant.retrieval.documents import kb_source
 
 if TYPE_CHECKING:
@@ -57,6 +57,18 @@ class Turn(BaseModel):
     notices: list[Notice] = Field(
         default_factory=list, description="The model failed this turn: read offline (once)."
     )
+
+
+#: Research people usually have as files Polku can read (not analytics or sales figures).
+FILE_RESEARCH = ("interviews", "surveys", "reviews", "feedback", "support_tickets")
+
+
+def has_research_files(evidence: list[str]) -> bool:
+    """Whether the research the person named is the kind kept in files (reviews, surveys,
+    interviews, feedback, tickets), so the interview can ask for them."""
+    kinds = vocabulary().evidence_kinds
+    terms = [term for kind in FILE_RESEARCH for term in kinds[kind].all()]
+    return any(mentions(item, terms) for item in evidence)
 
 
 class Interviewer:
@@ -163,6 +175,8 @@ class Interviewer:
         state = self.state
         if slot not in state.settled:
             state.settled.append(slot)
+        if slot == "evidence" and has_research_files(state.answers.evidence):
+            prefix = " ".join(filter(None, [prefix, t("research_upload_hint", state.lang)]))
         if state.editing:
             state.editing = False
             state.phase = "confirming"

@@ -50,6 +50,8 @@ class Entry:
 
     text: str
     kind: ProvenanceKind
+    source: Source | None = None  # the research an evidence item quotes
+    note: str | None = None  # where the person's words and their research differ
 
     @property
     def suggested(self) -> bool:
@@ -112,7 +114,10 @@ def cell(stage: Stage, key: LaneKey, style: Style, lang: Lang) -> list[Entry]:
 
 
 def _items(found: list[Item], style: Style) -> list[Entry]:
-    return [Entry(esc(i.text, style), i.provenance.kind) for i in found]
+    return [
+        Entry(esc(i.text, style), i.provenance.kind, i.provenance.source, i.provenance.note)
+        for i in found
+    ]
 
 
 def _annotation(pairs: list[tuple[str, str | None]], style: Style, lang: Lang) -> str:
@@ -149,7 +154,12 @@ def emotion(e: Emotion, style: Style) -> list[Entry]:
     text = f"{esc(e.label, style)} ({signed(e.score)})" if e.label else signed(e.score)
     if e.reason:
         text = f"{esc(e.label, style)} ({signed(e.score)}): {esc(e.reason, style)}".lstrip()
-    return [Entry(text, e.provenance.kind)]
+    return [Entry(text, e.provenance.kind, e.provenance.source, e.provenance.note)]
+
+
+def has_evidence(journey: JourneyMap) -> bool:
+    rows = lane_rows(journey, "plain")
+    return any(e.kind == "evidence" for row in rows for entries in row.cells for e in entries)
 
 
 def has_suggestions(journey: JourneyMap) -> bool:

@@ -13,6 +13,7 @@ from assistant.formats.render.common import (
     PERSONA_ORDER,
     SUGGESTED,
     Entry,
+    has_evidence,
     has_suggestions,
     lane_rows,
     meta_pairs,
@@ -46,6 +47,11 @@ ul.items{list-style:none;margin:0;padding:0}
 ul.items li{margin:0 0 .3rem;padding:.15rem .3rem;border:1px solid transparent;border-radius:4px}
 .suggested{font-style:italic;border:1px dashed #9aa5b1 !important;background:var(--sugg);
 color:var(--muted)}
+.evidence{border-left:4px solid #2f855a !important;background:#f0fff4}
+.evidence summary{cursor:pointer}
+.evidence blockquote{margin:.3rem 0;font-style:italic}
+.evidence cite{font-size:.85em;color:var(--muted)}
+small.note{display:block;font-size:.8em;color:#9c4221}
 td.curve{padding:0}
 svg.curve{display:block;width:100%;height:150px}
 .curve .zero{stroke:var(--line);stroke-dasharray:4 4}
@@ -80,6 +86,10 @@ def render_html(journey: JourneyMap) -> str:
         _table(journey),
         f'<p class="legend"><span class="suggested">*</span> {_e(t("legend_html", lang))}</p>'
         if has_suggestions(journey)
+        else "",
+        f'<p class="legend"><span class="evidence">&nbsp;</span> '
+        f"{_e(t('legend_evidence', lang))}</p>"
+        if has_evidence(journey)
         else "",
     ]
     return (
@@ -120,14 +130,23 @@ def _persona(persona: Persona, lang: Lang) -> str:
     return "\n".join(parts)
 
 
+def _entry(e: Entry) -> str:
+    note = f'<small class="note">{_e(e.note)}</small>' if e.note else ""
+    if e.kind == "evidence" and e.source:
+        where = ", ".join(x for x in (e.source.title, e.source.chunk_id) if x)
+        quote = f"<blockquote>“{_e(e.source.snippet)}”</blockquote>" if e.source.snippet else ""
+        return (
+            f'<li class="evidence"><details><summary>{_e(e.text)}</summary>{quote}'
+            f"<cite>{_e(where)}</cite></details>{note}</li>"
+        )
+    css = ' class="suggested"' if e.suggested else ""
+    return f"<li{css}>{_e(e.text)}{note}</li>"
+
+
 def _entries(entries: list[Entry]) -> str:
     if not entries:
         return ""
-    items = "".join(
-        f'<li class="suggested">{_e(e.text)}</li>' if e.suggested else f"<li>{_e(e.text)}</li>"
-        for e in entries
-    )
-    return f'<ul class="items">{items}</ul>'
+    return f'<ul class="items">{"".join(_entry(e) for e in entries)}</ul>'
 
 
 def _table(journey: JourneyMap) -> str:

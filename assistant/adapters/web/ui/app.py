@@ -62,6 +62,13 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                     file_types=[".md", ".csv", ".xlsx", ".json", ".txt"],
                     elem_id="polku-map-upload",
                 )
+                research_upload = gr.File(
+                    label=t("ui_upload_research", lang),
+                    file_count="multiple",
+                    type="filepath",
+                    file_types=[".csv", ".tsv", ".xlsx", ".txt", ".md", ".docx", ".pdf"],
+                    elem_id="polku-research-upload",
+                )
             with gr.Column(scale=7):
                 with gr.Tab(t("ui_map_tab", lang)) as map_tab:
                     frame_html = gr.HTML(elem_id="polku-map")
@@ -123,6 +130,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
         message.submit(page.send, [owner, message], chat_out)
         new.click(page.new_map, [owner], chat_out)
         map_file.upload(page.upload_map, [owner, map_file], chat_out)
+        research_upload.upload(page.upload_research, [owner, research_upload], chat_out)
         table.input(page.edit, [owner, table], map_out)
         export.click(page.export, [owner, formats], [downloads])
         maps.select(page.open_map, [owner, maps], [*map_out, versions])
@@ -142,6 +150,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             chatbot: "ui_chat",
             message: "ui_message",
             map_file: "ui_upload_map",
+            research_upload: "ui_upload_research",
             table: "ui_table",
             formats: "ui_export",
             downloads: "ui_downloads",

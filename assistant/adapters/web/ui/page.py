@@ -137,6 +137,16 @@ class Page:
         file = Path(path)
         yield from self._stream(session, session.import_map(file.read_bytes(), None, file.name))
 
+    def upload_research(self, owner: str, paths: list[str] | None) -> Iterator[tuple[Any, ...]]:
+        """Research files added beside the chat: read, summarised, built into the map."""
+        from assistant.capabilities.insights.mine import ResearchFile
+
+        if not paths:
+            return
+        session = self.session(owner)
+        files = [ResearchFile(Path(p).name, Path(p).read_bytes()) for p in paths]
+        yield from self._stream(session, session.add_research(files))
+
     def new_map(self, owner: str) -> Iterator[tuple[Any, ...]]:
         session = self.session(owner)
         yield from self._stream(session, session.new_map())
