@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from assistant.domain import (
     Emotion,
     Item,
     JourneyMap,
+    Lang,
     Opportunity,
     Persona,
     Provenance,
@@ -119,3 +122,11 @@ def map_with_text_everywhere(text: str) -> JourneyMap:
         ),
         stages=[stage, stage.model_copy(update={"name": "Second"})],
     )
+
+
+@cache
+def edit_map(lang: Lang) -> JourneyMap:
+    """The drafted map of each language that the edit instructions run against
+    (tests/data/edit_maps: a bike shop, a clothes shop, a tour operator)."""
+    path = Path(__file__).parent / "data" / "edit_maps" / f"{lang}.json"
+    return JourneyMap.model_validate_json(path.read_text(encoding="utf-8"))

@@ -1,5 +1,7 @@
-"""What a message is: a pasted map, a request for help, a methodology question, or an answer
-to the interview. One classifier for every adapter (the page, Slack, the CLI)."""
+"""What a message is: a pasted map, a request for help, a change to the map (and the
+commands around it: accept, reject, undo, "why is X here?", "more ideas"), a methodology
+question, or an answer to the interview. One classifier for every adapter (the page, Slack,
+the CLI)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,20 @@ import re
 from functools import cache
 from typing import Literal
 
+from assistant.capabilities.editing.commands import (
+    asks_for_ideas,
+    asks_why,
+    is_accept,
+    is_reject,
+    is_undo,
+    looks_like_edit,
+)
 from assistant.language.text import words
 from assistant.language.words import word_lists
 
-Intent = Literal["map", "help", "question", "answer"]
+Intent = Literal[
+    "map", "help", "question", "answer", "edit", "accept", "reject", "undo", "why", "ideas"
+]
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 MIN_TABLE_ROWS = 2
 
@@ -47,13 +59,30 @@ def looks_like_question(text: str) -> bool:
     return stripped.endswith("?") and first in _question_words()
 
 
-def classify(text: str, *, interviewing: bool = False) -> Intent:
+def classify(
+    text: str, *, interviewing: bool = False, has_map: bool = False, proposing: bool = False
+) -> Intent:
     """The intent of ``text``; while an interview is asking, anything that is not a map, a
-    call for help or a question is an answer to it."""
+    call for help or a question is an answer to it. Edits and their commands exist only
+    when there is a map and no interview question is waiting; accept and reject only when
+    a change is proposed."""
     if looks_like_map(text):
         return "map"
     if is_help(text):
         return "help"
+    if has_map and not interviewing:
+        if proposing and is_accept(text):
+            return "accept"
+        if proposing and is_reject(text):
+            return "reject"
+        if is_undo(text):
+            return "undo"
+        if asks_for_ideas(text):
+            return "ideas"
+        if asks_why(text):
+            return "why"
+        if looks_like_edit(text):
+            return "edit"
     if not interviewing or looks_like_question(text):
         return "question"
     return "answer"

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from assistant.capabilities.critique.critic import critique_map
 from assistant.capabilities.drafting.draft import draft_map
+from assistant.capabilities.editing.apply import apply_operations
+from assistant.capabilities.editing.propose import propose, proposal_text
+from assistant.capabilities.editing.understand import understand
 from assistant.capabilities.fallback import Outcome, assisted, assisted_stream
 from assistant.capabilities.insights.mine import Progress as InsightProgress
 from assistant.capabilities.insights.mine import ResearchFile, mine
@@ -25,6 +28,7 @@ from assistant.domain import (
     JourneyMap,
     Lang,
 )
+from assistant.domain.edits import EditPlan, EditResult
 from assistant.domain.events import AnswerReady, Event
 from assistant.language.detect import detect_language
 from assistant.language.i18n import t
@@ -203,6 +207,53 @@ class Services:
         outcome = assisted(report, lambda: critic.review(journey, report), journey.language)
         outcome.usage = meter.total - before
         return outcome
+
+    def edit_plan(
+        self, instruction: str, journey: JourneyMap, meter: UsageMeter | None = None
+    ) -> Outcome[EditPlan | None]:
+        """What an instruction asks to change: the offline parser's reading, or the model's
+        typed operations when there is a model (the offline reading when it fails)."""
+        from assistant.capabilities.editing.assisted import ModelEditor
+
+        offline = understand(instruction, journey)
+        if self.model is None or is_injection(instruction):
+            return Outcome(offline)
+        meter = meter or UsageMeter()
+        before = meter.total
+        editor = ModelEditor(self.model, self.settings, meter)
+        outcome: Outcome[EditPlan | None] = assisted(
+            offline, lambda: editor.plan(instruction, journey), journey.language
+        )
+        outcome.usage = meter.total - before
+        return outcome
+
+    def edit(
+        self, instruction: str, journey: JourneyMap, meter: UsageMeter | None = None
+    ) -> Outcome[EditResult]:
+        """An instruction applied to a copy of ``journey`` (for the CLI and REST): the
+        operations, the edited map and the diff, or the question back."""
+        planned = self.edit_plan(instruction, journey, meter)
+        plan, lang = planned.value, journey.language
+        result = EditResult(
+            operations=[],
+            map=journey,
+            message=(plan.question if plan else "") or t("edit_unclear", lang),
+            understood=False,
+        )
+        if plan is not None and plan.operations:
+            proposal = propose(journey, plan, instruction)
+            if isinstance(proposal, str):
+                result.message = proposal
+            else:
+                edited = apply_operations(journey, proposal.operations)
+                result = EditResult(
+                    operations=proposal.operations,
+                    changes=proposal.changes,
+                    map=edited.model_copy(update={"version": journey.version + 1}),
+                    message=proposal_text(proposal, lang, t("edit_changes", lang)),
+                    understood=True,
+                )
+        return Outcome(result, mode=planned.mode, notices=planned.notices, usage=planned.usage)
 
     def critic(self, journey: JourneyMap) -> CritiqueReport:
         """The rule critic with this process's meaning (for the drafting model's revision)."""

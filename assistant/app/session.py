@@ -18,10 +18,25 @@ from pydantic import BaseModel, Field
 from assistant.app.intent import classify
 from assistant.app.services import Services
 from assistant.app.store import MapStore
+from assistant.capabilities.editing.apply import EditError, apply_operations
+from assistant.capabilities.editing.ideas import ideas_for
+from assistant.capabilities.editing.propose import proposal_text, propose
+from assistant.capabilities.editing.reading import read, stage_refs
+from assistant.capabilities.editing.why import explain
 from assistant.capabilities.insights.mine import ResearchFile
 from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
 from assistant.domain import CritiqueReport, InsightReport, JourneyMap, Lang
-from assistant.domain.events import CritiqueReady, Event, MapUpdated, Notice, TextDelta, Usage
+from assistant.domain.edits import EditPlan, EditProposal
+from assistant.domain.events import (
+    CritiqueReady,
+    EditProposed,
+    Event,
+    MapUpdated,
+    Notice,
+    ProposalClosed,
+    TextDelta,
+    Usage,
+)
 from assistant.domain.usage import TokenUsage
 from assistant.formats.parse import Format, MapParseError, parse_map
 from assistant.language.detect import detect_language
@@ -51,6 +66,13 @@ def _research_summary(report: InsightReport, lang: Lang) -> str:
     )
 
 
+EDIT_INTENTS = ("edit", "accept", "reject", "undo", "why", "ideas")
+
+
+def _stages(journey: JourneyMap) -> str:
+    return ", ".join(stage.name for stage in journey.stages)
+
+
 class ChatLine(BaseModel):
     role: str = Field(description="user or assistant")
     content: str
@@ -68,6 +90,12 @@ class SessionState(BaseModel):
         default=None, description="Themes of the research files the person added."
     )
     usage: TokenUsage = Field(default_factory=TokenUsage, description="This session's tokens.")
+    pending: EditProposal | None = Field(
+        default=None, description="A change shown for approval, not yet applied."
+    )
+    undo: list[int] = Field(
+        default_factory=list, description="The version before each accepted change, newest last."
+    )
 
 
 class Session:
@@ -137,18 +165,155 @@ class Session:
             self.state.lang = detect_language(text, self.state.lang)
         before = self.meter.total
         interviewing = self.state.interview.phase != "done"
-        intent = classify(text, interviewing=interviewing)
+        has_map = self.state.map_id is not None and self.state.interview.phase != "asking"
+        intent = classify(
+            text,
+            interviewing=interviewing and not has_map,
+            has_map=has_map,
+            proposing=self.state.pending is not None,
+        )
+        if intent not in ("accept", "reject") and self.state.pending is not None:
+            self.state.pending = None  # a new message sets a waiting proposal aside
+            yield ProposalClosed(accepted=False)
         if intent == "map":
             events = self.import_map(text, None)
         elif intent == "help":
             events = self._say(t("chat_help", self.state.lang))
         elif intent == "question":
             events = self._answer(text)
-        else:
+        elif intent in EDIT_INTENTS:
+            events = self._editing(intent, text)
+        elif interviewing:
             events = self._interview(text)
+        else:
+            events = self._answer(text)
         yield from self._keeping_notices(events)
         yield from self._usage_since(before)
         self.save()
+
+    # --- changing the map by saying so ------------------------------------------------
+    def _editing(self, intent: str, text: str) -> Iterator[Event]:
+        if intent == "accept":
+            return self.accept()
+        if intent == "reject":
+            return self.reject()
+        if intent == "undo":
+            return self.undo()
+        if intent == "ideas":
+            return self._ideas(text)
+        if intent == "why":
+            return self._why(text)
+        return self._edit(text)
+
+    def _edit(self, text: str) -> Iterator[Event]:
+        journey = self.journey
+        if journey is None:
+            yield from self._say(t("edit_no_map", self.state.lang))
+            return
+        outcome = self.services.edit_plan(text, journey, meter=self.meter)
+        yield from outcome.notices
+        plan = outcome.value
+        if plan is None:  # reads like an edit, but is not one: answer it as a question
+            yield from self._answer(text)
+            return
+        if not plan.operations:
+            yield from self._say(plan.question or t("edit_unclear", journey.language))
+            return
+        yield from self._propose(journey, plan, text)
+
+    def _propose(
+        self, journey: JourneyMap, plan: EditPlan, text: str, intro: str | None = None
+    ) -> Iterator[Event]:
+        proposal = propose(journey, plan, text)
+        if isinstance(proposal, str):
+            yield from self._say(proposal)
+            return
+        self.state.pending = proposal
+        yield from self._say(proposal_text(proposal, journey.language, intro))
+        yield EditProposed(proposal=proposal, map=apply_operations(journey, proposal.operations))
+
+    def propose_text(self, text: str) -> Iterator[Event]:
+        """An instruction given as an edit whatever it looks like (the REST and CLI path)."""
+        yield from self._edit(text)
+
+    def accept(self) -> Iterator[Event]:
+        """Apply the waiting proposal: a new version, shown and critiqued again."""
+        proposal, journey, lang = self.state.pending, self.journey, self.state.lang
+        self.state.pending = None
+        if proposal is None or journey is None:
+            yield from self._say(t("edit_nothing_pending", lang))
+            self.save()
+            return
+        yield ProposalClosed(accepted=True)
+        if journey.version != proposal.base_version:
+            yield from self._say(t("edit_stale", lang))
+            self.save()
+            return
+        try:
+            edited = apply_operations(journey, proposal.operations)
+        except EditError as exc:
+            yield from self._say(exc.message)
+            self.save()
+            return
+        kept = self.keep(edited, proposal.note)
+        self.state.undo.append(journey.version)
+        yield from self._publish(kept)
+        yield from self._say(t("edit_applied", kept.language, version=kept.version))
+        self.save()
+
+    def reject(self) -> Iterator[Event]:
+        """Set the waiting proposal aside: nothing changes, and nothing of it is kept."""
+        had = self.state.pending is not None
+        self.state.pending = None
+        if had:
+            yield ProposalClosed(accepted=False)
+            yield from self._say(t("edit_rejected", self.state.lang))
+        else:
+            yield from self._say(t("edit_nothing_pending", self.state.lang))
+        self.save()
+
+    def undo(self) -> Iterator[Event]:
+        """Back to the version before the last accepted change (or the previous version)."""
+        journey, map_id, lang = self.journey, self.state.map_id, self.state.lang
+        if journey is None or map_id is None:
+            yield from self._say(t("edit_no_map", lang))
+            return
+        back = self.state.undo.pop() if self.state.undo else journey.version - 1
+        if back < 1:
+            yield from self._say(t("edit_nothing_to_undo", lang))
+            return
+        old = self.store.load(self.owner, map_id, back)
+        kept = self.keep(old, t("edit_undo_note", lang, version=back))
+        yield from self._publish(kept)
+        yield from self._say(t("edit_undone", lang, version=back, new=kept.version))
+        self.save()
+
+    def _why(self, text: str) -> Iterator[Event]:
+        journey = self.journey
+        found = explain(journey, text) if journey else None
+        if found is None:
+            yield from self._answer(text)
+            return
+        yield from self._say(found)
+
+    def _ideas(self, text: str) -> Iterator[Event]:
+        journey = self.journey
+        if journey is None:
+            yield from self._say(t("edit_no_map", self.state.lang))
+            return
+        lang = journey.language
+        refs = stage_refs(read(text), journey)
+        if not refs:
+            yield from self._say(t("edit_ideas_which_stage", lang, stages=_stages(journey)))
+            return
+        stage = refs[0].stage
+        found = ideas_for(journey, stage, self.services.meaning)
+        name = journey.stages[stage].name
+        if not found:
+            yield from self._say(t("edit_no_ideas", lang, stage=name))
+            return
+        intro = t("edit_ideas_proposal", lang, stage=name)
+        yield from self._propose(journey, EditPlan(operations=list(found)), text, intro)
 
     def _usage_since(self, before: TokenUsage) -> Iterator[Event]:
         turn = self.meter.total - before

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.domain.edits import EditProposal
 from assistant.domain.models import Answer, Citation, CritiqueReport, JourneyMap
 from assistant.domain.usage import TokenUsage
 
@@ -69,7 +70,32 @@ class CritiqueReady(BaseModel):
     report: CritiqueReport = Field(description="Findings, score and summary.")
 
 
-Event = TextDelta | Sources | Notice | MapUpdated | Usage | AnswerReady | CritiqueReady
+class EditProposed(BaseModel):
+    """A change waiting for the person's approval: the diff, and the map it would give."""
+
+    kind: Literal["proposal"] = "proposal"
+    proposal: EditProposal = Field(description="The operations and their readable diff.")
+    map: JourneyMap = Field(description="The map as it would be once accepted.")
+
+
+class ProposalClosed(BaseModel):
+    """The waiting proposal was accepted, rejected or replaced: hide it."""
+
+    kind: Literal["proposal_closed"] = "proposal_closed"
+    accepted: bool = Field(description="Whether the change was applied.")
+
+
+Event = (
+    TextDelta
+    | Sources
+    | Notice
+    | MapUpdated
+    | Usage
+    | AnswerReady
+    | CritiqueReady
+    | EditProposed
+    | ProposalClosed
+)
 
 
 def shown_text(events: Iterable[Event]) -> str:

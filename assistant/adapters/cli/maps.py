@@ -1,4 +1,4 @@
-"""CLI commands for maps: interview, draft, critique (registered on the main app)."""
+"""CLI commands for maps: interview, draft, critique, edit (registered on the main app)."""
 
 from __future__ import annotations
 
@@ -219,3 +219,57 @@ def register(app: typer.Typer) -> None:
     app.command()(interview)
     app.command()(draft)
     app.command()(critique)
+    app.command()(edit)
+
+
+def edit(
+    path: Annotated[Path, typer.Argument(help="A map: .md, .csv, .xlsx or .json")],
+    instruction: Annotated[
+        str, typer.Argument(help='What to change, e.g. "Add a stage for rebooking".')
+    ],
+    lang: Annotated[
+        Lang | None,
+        typer.Option("--lang", "-l", help="The map's language when the file does not tell."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print {operations, map, message} as JSON.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the edited map to this folder.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Formats for --out, comma-separated.")
+    ] = "md,json",
+    offline: OfflineOption = False,
+) -> None:
+    """Change a map by saying what to change (offline, or the model when configured); exit 2
+    with a message when nothing could be understood."""
+    from assistant.formats.parse import MapParseError, parse_map
+
+    try:
+        journey = parse_map(path.read_bytes(), None, filename=path.name, default_lang=lang or "en")
+    except FileNotFoundError:
+        fail(f"{path} does not exist.")
+    except MapParseError as exc:
+        fail(str(exc))
+    if lang is not None and lang != journey.language:
+        journey = journey.model_copy(update={"language": lang})
+    edited = open_services(quiet=True, offline=offline).edit(instruction, journey)
+    print_notices(edited.notices)
+    result = edited.value
+    if as_json:
+        data = {
+            "operations": [op.model_dump(mode="json") for op in result.operations],
+            "map": result.map.model_dump(mode="json"),
+            "message": result.message,
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif result.understood:
+        console.print(result.message, highlight=False, markup=False)
+    if not result.understood:
+        if as_json:
+            raise typer.Exit(2)
+        fail(result.message)
+    if out:
+        for written in export_map(result.map, out, fmt):
+            errors.print(f"Wrote {written}", highlight=False)
