@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from assistant.capabilities.critique.critic import critique_map
 from assistant.capabilities.drafting.draft import draft_map
 from assistant.capabilities.editing.apply import apply_operations
-from assistant.capabilities.editing.propose import propose, proposal_text
+from assistant.capabilities.editing.propose import proposal_text, propose
 from assistant.capabilities.editing.understand import understand
 from assistant.capabilities.fallback import Outcome, assisted, assisted_stream
 from assistant.capabilities.insights.mine import Progress as InsightProgress

@@ -466,10 +466,7 @@ def _add(parse: _Parse) -> EditPlan:
             skip |= set(range(at, at + length))
             break
     quotes = parse.quoted()
-    if quotes:
-        text = quotes[0]
-    else:
-        text = _capitalised(parse.leftover(skip, 0, note_start))
+    text = quotes[0] if quotes else _capitalised(parse.leftover(skip, 0, note_start))
     if not text:
         return ask("edit_what_text", lang)
     if lane is None:
@@ -697,6 +694,8 @@ def _change_item(
     owner_marks = [m for m in parse.find(all_terms(g.owner_words)) if m[0] not in skip]
     metric_marks = [m for m in parse.find(all_terms(g.metric_words)) if m[0] not in skip]
     marks = owner_marks or metric_marks
+    split: int | None
+    value_from: int | None
     if marks:
         split, split_len = marks[0]
         after_mark = _split_at_to(parse, skip | set(range(0, split + split_len)))
