@@ -191,3 +191,64 @@ def test_markup_in_messages_and_cells_is_shown_as_text(
     assert dialogs == []
     assert page.locator("#polku-chat img[src=x]").count() == 0
     context.close()
+
+
+def _enter(page: Page, text: str) -> None:
+    """Types a message and sends it with Enter, as a person does."""
+    chat = page.locator("#polku-chat")
+    sent = chat.locator(".message-row.user-row")
+    count = sent.count()
+    box = page.locator("#polku-message textarea")
+    box.fill(text)
+    box.press("Enter")
+    expect(sent).to_have_count(count + 1)
+
+
+def test_a_change_said_in_the_chat_is_proposed_accepted_and_undone(
+    browser: Any, ui_server: RunningServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = _open(context, ui_server)
+    _send(page, PASTED_MAP, "/100")
+    findings = page.locator("#polku-findings")
+    expect(findings).to_contain_text("no opportunity")
+    box = page.locator("#polku-message textarea")
+    box.fill("first line")
+    box.press("Shift+Enter")
+    box.type("second line")
+    expect(box).to_have_value("first line\nsecond line")  # Shift+Enter: a new line, not sent
+    _enter(page, "Add opportunity 'Self-checkout till' to Purchase, owned by Store manager")
+    proposal = page.locator("#polku-proposal")
+    expect(proposal).to_be_visible()
+    expect(proposal).to_contain_text("Purchase · Opportunities")
+    expect(proposal).to_contain_text("Self-checkout till (owner: Store manager)")
+    table = page.locator("#polku-table")
+    expect(table).not_to_contain_text("Self-checkout till")  # nothing changes before Accept
+    page.screenshot(path=str(SHOTS / "edit-proposal.png"), full_page=False)
+    page.locator("#polku-accept").click()
+    expect(proposal).to_be_hidden()
+    expect(table).to_contain_text("Self-checkout till")
+    expect(findings).not_to_contain_text("no opportunity")
+    expect(page.locator("#polku-chat")).to_contain_text("version 2")
+    _enter(page, "undo")
+    expect(page.locator("#polku-chat")).to_contain_text("Undone")
+    expect(table).not_to_contain_text("Self-checkout till")
+    context.close()
+
+
+def test_a_rejected_change_leaves_the_map_as_it_was(browser: Any, ui_server: RunningServer) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = _open(context, ui_server)
+    _send(page, PASTED_MAP, "/100")
+    _enter(page, "Remove the Advocacy stage")
+    proposal = page.locator("#polku-proposal")
+    expect(proposal).to_be_visible()
+    expect(proposal).to_contain_text("Advocacy")
+    page.locator("#polku-reject").click()
+    expect(proposal).to_be_hidden()
+    expect(page.locator("#polku-chat")).to_contain_text("nothing changed")
+    expect(page.locator("#polku-table")).to_contain_text("Advocacy")
+    page.reload()  # a rejected proposal is not waiting after a reload either
+    expect(page.locator("#polku-chat")).to_contain_text("nothing changed")
+    expect(page.locator("#polku-proposal")).to_be_hidden()
+    context.close()

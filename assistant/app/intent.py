@@ -64,13 +64,13 @@ def classify(
 ) -> Intent:
     """The intent of ``text``; while an interview is asking, anything that is not a map, a
     call for help or a question is an answer to it. Edits and their commands exist only
-    when there is a map and no interview question is waiting; accept and reject only when
-    a change is proposed."""
+    when there is a map (the session takes an unclear "edit" as an answer while the
+    interview asks); accept and reject only when a change is proposed."""
     if looks_like_map(text):
         return "map"
     if is_help(text):
         return "help"
-    if has_map and not interviewing:
+    if has_map:
         if proposing and is_accept(text):
             return "accept"
         if proposing and is_reject(text):

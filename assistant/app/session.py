@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -94,8 +94,9 @@ class SessionState(BaseModel):
         default=None, description="A change shown for approval, not yet applied."
     )
     undo: list[int] = Field(
-        default_factory=list, description="The version before each accepted change, newest last."
+        default_factory=list, description="The version before each change, newest last."
     )
+    undo_map: str | None = Field(default=None, description="The map the undo versions are of.")
 
 
 class Session:
@@ -165,11 +166,10 @@ class Session:
             self.state.lang = detect_language(text, self.state.lang)
         before = self.meter.total
         interviewing = self.state.interview.phase != "done"
-        has_map = self.state.map_id is not None and self.state.interview.phase != "asking"
         intent = classify(
             text,
-            interviewing=interviewing and not has_map,
-            has_map=has_map,
+            interviewing=interviewing,
+            has_map=self.state.map_id is not None,
             proposing=self.state.pending is not None,
         )
         if intent not in ("accept", "reject") and self.state.pending is not None:
@@ -181,6 +181,8 @@ class Session:
             events = self._say(t("chat_help", self.state.lang))
         elif intent == "question":
             events = self._answer(text)
+        elif intent == "edit" and interviewing:
+            events = self._edit(text, or_else=self._interview)
         elif intent in EDIT_INTENTS:
             events = self._editing(intent, text)
         elif interviewing:
@@ -205,14 +207,21 @@ class Session:
             return self._why(text)
         return self._edit(text)
 
-    def _edit(self, text: str) -> Iterator[Event]:
+    def _edit(
+        self, text: str, or_else: Callable[[str], Iterator[Event]] | None = None
+    ) -> Iterator[Event]:
+        """Propose the change ``text`` asks for; a message that only looks like an edit goes
+        to ``or_else`` (an interview answer) or is answered as a question."""
         journey = self.journey
         if journey is None:
             yield from self._say(t("edit_no_map", self.state.lang))
             return
         outcome = self.services.edit_plan(text, journey, meter=self.meter)
-        yield from outcome.notices
         plan = outcome.value
+        if or_else is not None and (plan is None or not plan.operations):
+            yield from or_else(text)
+            return
+        yield from outcome.notices
         if plan is None:  # reads like an edit, but is not one: answer it as a question
             yield from self._answer(text)
             return
@@ -256,7 +265,7 @@ class Session:
             self.save()
             return
         kept = self.keep(edited, proposal.note)
-        self.state.undo.append(journey.version)
+        self._remember(journey.version)
         yield from self._publish(kept)
         yield from self._say(t("edit_applied", kept.language, version=kept.version))
         self.save()
@@ -278,15 +287,21 @@ class Session:
         if journey is None or map_id is None:
             yield from self._say(t("edit_no_map", lang))
             return
-        back = self.state.undo.pop() if self.state.undo else journey.version - 1
-        if back < 1:
+        if self.state.undo_map != map_id or not self.state.undo:
             yield from self._say(t("edit_nothing_to_undo", lang))
             return
+        back = self.state.undo.pop()
         old = self.store.load(self.owner, map_id, back)
         kept = self.keep(old, t("edit_undo_note", lang, version=back))
         yield from self._publish(kept)
         yield from self._say(t("edit_undone", lang, version=back, new=kept.version))
         self.save()
+
+    def _remember(self, version: int) -> None:
+        """Keep the version a change was made on, so that "undo" can go back to it."""
+        if self.state.undo_map != self.state.map_id:
+            self.state.undo, self.state.undo_map = [], self.state.map_id
+        self.state.undo.append(version)
 
     def _why(self, text: str) -> Iterator[Event]:
         journey = self.journey
@@ -454,6 +469,9 @@ class Session:
 
     def replace_map(self, journey: JourneyMap, note: str) -> Iterator[Event]:
         """An edited map: saved as a new version, critiqued again."""
+        current = self.journey
         kept = self.keep(journey, note)
+        if current is not None and kept.version != current.version:
+            self._remember(current.version)
         yield from self._publish(kept)
         self.save()

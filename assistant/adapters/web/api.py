@@ -25,6 +25,7 @@ from assistant.adapters.web.guards import BusyLimit
 from assistant.app.services import QuestionError, Services
 from assistant.capabilities.insights.mine import ResearchFile
 from assistant.domain import Answer, Finding, InsightReport, InterviewAnswers, JourneyMap, Lang
+from assistant.domain.edits import Change, Operation
 from assistant.domain.events import Notice
 from assistant.formats.parse import MapParseError, parse_map
 from assistant.formats.render import FORMATS, ExportFormat, render
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 JSON, MULTIPART = "application/json", "multipart/form-data"
 _BODY_TYPES = {"/api/ask": {JSON}, "/api/export": {JSON}, "/api/insights": {MULTIPART}}
+_BODY_TYPES["/api/edit"] = {JSON}
 _BODY_TYPES["/api/critique"] = {JSON, MULTIPART}
 _BODY_TYPES["/api/draft"] = {JSON, MULTIPART}
 MAX_RESEARCH_FILES = 20
@@ -58,6 +60,31 @@ class CritiqueResult(BaseModel):
     score: int = Field(ge=0, le=100, description="100 minus the penalties of the findings.")
     summary: str = Field(description="One line in the map's language.")
     mode: str = Field(description="offline (rules only) or llm (rules plus a model's review).")
+
+
+class EditRequest(BaseModel):
+    map: str | JourneyMap = Field(
+        description="The map: Polku's JSON object, or text (a Markdown table, CSV or JSON)."
+    )
+    format: TextFormat | None = Field(None, description="md, csv or json; guessed if omitted.")
+    instruction: str = Field(
+        min_length=1,
+        max_length=20_000,
+        description='What to change, e.g. "Add a stage for rebooking".',
+    )
+    apply: bool = Field(
+        default=False,
+        description="false: the proposal only (the map unchanged); true: the edited map.",
+    )
+
+
+class EditResponse(BaseModel):
+    operations: list[Operation] = Field(description="The changes understood, in order.")
+    changes: list[Change] = Field(description="The readable diff: where, before, after.")
+    map: JourneyMap = Field(description="The edited map when apply was true, else the map sent.")
+    message: str = Field(description="The proposal in the map's language.")
+    applied: bool = Field(description="Whether the map in this response has the changes.")
+    mode: str = Field(description="offline (the offline parser) or llm (a model's reading).")
 
 
 class ExportRequest(BaseModel):
@@ -308,6 +335,26 @@ def create_api(services: Services) -> FastAPI:
         _add_notices(response, critiqued.notices)
         report = critiqued.value
         return CritiqueResult(**report.model_dump(exclude={"breakdown"}), mode=critiqued.mode)
+
+    @router.post("/edit")
+    def edit(body: EditRequest, response: Response) -> EditResponse:
+        """Change a map by saying what to change: the typed operations and their diff, and
+        with ``apply`` the edited map (version raised); 422 with a clarifying question when
+        the instruction names nothing in the map or could mean two things."""
+        journey = body.map if isinstance(body.map, JourneyMap) else parse_map(body.map, body.format)
+        edited = services.edit(body.instruction, journey)
+        _add_notices(response, edited.notices)
+        result = edited.value
+        if not result.understood:
+            raise HTTPException(422, result.message)
+        return EditResponse(
+            operations=result.operations,
+            changes=result.changes,
+            map=result.map if body.apply else journey,
+            message=result.message,
+            applied=body.apply,
+            mode=edited.mode,
+        )
 
     @router.post("/export", response_class=Response)
     def export(body: ExportRequest) -> Response:

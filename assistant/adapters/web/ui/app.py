@@ -23,6 +23,11 @@ CSS = """
 .polku-findings td, .polku-findings th { border-bottom: 1px solid #ddd; padding: 4px; }
 .polku-findings tr.critical td:first-child { color: #b00020; font-weight: bold; }
 #polku-badge { text-align: right; }
+.polku-diff { width: 100%; border-collapse: collapse; font-size: 0.92em; }
+.polku-diff td, .polku-diff th { border-bottom: 1px solid #ddd; padding: 4px 6px; }
+.polku-diff td.before { color: #8a1c1c; text-decoration: line-through; }
+.polku-diff td.after { color: #14532d; font-weight: 600; }
+#polku-proposal { border: 2px solid #2563eb; border-radius: 8px; padding: 6px; }
 """
 
 
@@ -52,7 +57,21 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                     render_markdown=False,
                     elem_id="polku-chat",
                 )
-                message = gr.Textbox(label=t("ui_message", lang), lines=2, elem_id="polku-message")
+                with gr.Column(visible=False, elem_id="polku-proposal") as proposal_box:
+                    proposal = gr.HTML(elem_id="polku-proposal-diff")
+                    with gr.Row():
+                        accept = gr.Button(
+                            t("edit_accept", lang), variant="primary", elem_id="polku-accept"
+                        )
+                        reject = gr.Button(t("edit_reject", lang), elem_id="polku-reject")
+                # One line that grows: Enter sends, Shift+Enter starts a new line, and a
+                # pasted table arrives whole.
+                message = gr.Textbox(
+                    label=t("ui_message", lang),
+                    lines=1,
+                    max_lines=12,
+                    elem_id="polku-message",
+                )
                 with gr.Row():
                     send = gr.Button(t("ui_send", lang), variant="primary", elem_id="polku-send")
                     new = gr.Button(t("ui_new_map", lang), elem_id="polku-new")
@@ -122,13 +141,29 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                     )
                     doc_id = gr.Textbox(label="id")
                     remove = gr.Button(t("ui_remove", lang))
-        chat_out = [chatbot, message, table, frame_html, findings, maps, language]
+        chat_out = [
+            chatbot,
+            message,
+            table,
+            frame_html,
+            findings,
+            maps,
+            language,
+            proposal_box,
+            proposal,
+        ]
         map_out = [table, frame_html, findings, maps]
-        demo.load(page.load, [owner], [owner, chatbot, table, frame_html, findings, maps, language])
+        demo.load(
+            page.load,
+            [owner],
+            [owner, chatbot, table, frame_html, findings, maps, language, proposal_box, proposal],
+        )
         demo.load(page.documents, None, [docs])
         send.click(page.send, [owner, message], chat_out)
         message.submit(page.send, [owner, message], chat_out)
         new.click(page.new_map, [owner], chat_out)
+        accept.click(page.accept, [owner], chat_out)
+        reject.click(page.reject, [owner], chat_out)
         map_file.upload(page.upload_map, [owner, map_file], chat_out)
         research_upload.upload(page.upload_research, [owner, research_upload], chat_out)
         table.input(page.edit, [owner, table], map_out)
@@ -168,6 +203,8 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             knowledge_tab: "ui_knowledge_tab",
         }
         buttons = {
+            accept: "edit_accept",
+            reject: "edit_reject",
             send: "ui_send",
             new: "ui_new_map",
             export: "ui_export",

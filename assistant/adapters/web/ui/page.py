@@ -18,7 +18,16 @@ from assistant.app.services import Services
 from assistant.app.session import Session
 from assistant.app.store import MapStore, StoreError
 from assistant.domain import Lang
-from assistant.domain.events import AnswerReady, CritiqueReady, Event, MapUpdated, Notice, TextDelta
+from assistant.domain.events import (
+    AnswerReady,
+    CritiqueReady,
+    EditProposed,
+    Event,
+    MapUpdated,
+    Notice,
+    ProposalClosed,
+    TextDelta,
+)
 from assistant.formats.render import write_files
 from assistant.language.i18n import t
 
@@ -86,7 +95,14 @@ class Page:
             *self.map_views(session),
             self.saved(session),
             session.state.lang,
+            *self.proposal_views(session),
         )
+
+    def proposal_views(self, session: Session) -> tuple[Any, str]:
+        """The waiting change, shown with its Accept / Reject buttons, or nothing."""
+        pending = session.state.pending
+        shown = views.proposal_html(pending, session.state.lang)
+        return gr.update(visible=pending is not None), shown
 
     # --- chat --------------------------------------------------------------------
     def send(self, owner: str, text: str) -> Iterator[tuple[Any, ...]]:
@@ -101,6 +117,7 @@ class Page:
             history.append(_message("user", user_text))
         reply = ""
         frame, frame_html, findings = gr.skip(), gr.skip(), gr.skip()
+        box_shown, diff = gr.skip(), gr.skip()
         # The message box is emptied once, with the first update; later updates leave it
         # alone, so whatever the person types while the reply streams is kept.
         box: Any = "" if user_text else gr.skip()
@@ -115,10 +132,22 @@ class Page:
                 frame_html = views.map_frame(event.map, session.state.lang)
             elif isinstance(event, CritiqueReady):
                 findings = views.findings_html(event.report, session.state.lang)
+            elif isinstance(event, EditProposed | ProposalClosed):
+                box_shown, diff = self.proposal_views(session)
             elif isinstance(event, AnswerReady):
                 continue
             shown = [*history, _message("assistant", reply)] if reply else history
-            yield shown, box, frame, frame_html, findings, gr.skip(), session.state.lang
+            yield (
+                shown,
+                box,
+                frame,
+                frame_html,
+                findings,
+                gr.skip(),
+                session.state.lang,
+                box_shown,
+                diff,
+            )
             box = gr.skip()
         yield (
             self.chat(session),
@@ -128,6 +157,7 @@ class Page:
             findings,
             self.saved(session),
             session.state.lang,
+            *self.proposal_views(session),
         )
 
     def upload_map(self, owner: str, path: str | None) -> Iterator[tuple[Any, ...]]:
@@ -146,6 +176,14 @@ class Page:
         session = self.session(owner)
         files = [ResearchFile(Path(p).name, Path(p).read_bytes()) for p in paths]
         yield from self._stream(session, session.add_research(files))
+
+    def accept(self, owner: str) -> Iterator[tuple[Any, ...]]:
+        session = self.session(owner)
+        yield from self._stream(session, session.accept())
+
+    def reject(self, owner: str) -> Iterator[tuple[Any, ...]]:
+        session = self.session(owner)
+        yield from self._stream(session, session.reject())
 
     def new_map(self, owner: str) -> Iterator[tuple[Any, ...]]:
         session = self.session(owner)

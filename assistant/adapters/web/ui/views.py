@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from assistant.domain import CritiqueReport, JourneyMap, Lang, Stage
+from assistant.domain.edits import EditProposal
 from assistant.formats.parse import MapParseError, parse_map
 from assistant.formats.render import render
 from assistant.formats.render.common import Row, lane_rows
@@ -113,4 +114,23 @@ def findings_html(report: CritiqueReport | None, lang: Lang) -> str:
     return (
         f'<p class="polku-score"><strong>{escape(report.summary)}</strong></p>'
         f'<table class="polku-findings"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    )
+
+
+def proposal_html(proposal: EditProposal | None, lang: Lang) -> str:
+    """The waiting change as a small diff table: where, before, after (escaped)."""
+    if proposal is None:
+        return ""
+    rows = "".join(
+        f'<tr><td class="where">{escape(c.where)}</td>'
+        f'<td class="before">{escape(c.before) if c.before else "—"}</td>'
+        f'<td class="after">{escape(c.after) if c.after else "—"}</td></tr>'
+        for c in proposal.changes
+    )
+    head = "".join(
+        f"<th>{escape(t(key, lang))}</th>" for key in ("ui_where", "ui_before", "ui_after")
+    )
+    return (
+        f'<p class="polku-proposal-title"><strong>{escape(t("ui_proposal", lang))}</strong></p>'
+        f'<table class="polku-diff"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
     )
