@@ -188,7 +188,7 @@ def test_cli_edit_prints_operations_and_the_map(runner: CliRunner, tmp_path: Pat
     data = json.loads(result.stdout)
     assert data["operations"] == [{"op": "move_stage", "stage": 4, "position": 0}]
     moved = JourneyMap.model_validate(data["map"])
-    assert [s.name for s in moved.stages][0] == "Suosittelu" and "Muutokset" in data["message"]
+    assert moved.stages[0].name == "Suosittelu" and "Muutokset" in data["message"]
     out = tmp_path / "out"
     written = runner.invoke(app, ["edit", str(path), "Poista Osto-vaihe", "--out", str(out)])
     assert written.exit_code == 0, written.output
