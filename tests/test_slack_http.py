@@ -315,3 +315,31 @@ def test_without_slack_secrets_the_route_is_not_there(ui_server: RunningServer) 
     body = event_body(_mention("hello", "1.0"), "EvNone")
     answer = _post(ui_server, body, signed_headers(SECRET, body))
     assert answer.status_code in (404, 405)
+
+
+def test_a_change_asked_in_a_thread_under_a_pasted_map_is_proposed_then_applied(
+    server: RunningServer, slack_api: SlackStandIn
+) -> None:
+    root = "1700000000.001000"
+    table = (
+        "| | Awareness | Purchase |\n|---|---|---|\n| Actions | Sees an ad | Pays |\n"
+        "| Pain points | | Long queue |"
+    )
+    _send_event(server, _mention(table, root), "Ev1000")
+    [critique] = slack_api.wait_for(_in_thread(root))
+    assert "say what to change in this thread" in _text_of(critique)
+    ask = _mention("Add a stage for rebooking after Purchase", "1700000000.001001", root)
+    _send_event(server, ask, "Ev1001")
+    posts = slack_api.wait_for(_in_thread(root), count=2)
+    proposal = _text_of(posts[1])
+    assert "Reply “yes”" in proposal and "Rebooking" in proposal
+    _send_event(server, _mention("yes", "1700000000.001002", root), "Ev1002")
+    posts = slack_api.wait_for(_in_thread(root), count=3)
+    assert "version 2" in _text_of(posts[2]) and "/100" in _text_of(posts[2])
+    why = _mention("Why is Long queue here?", "1700000000.001003", root)
+    _send_event(server, why, "Ev1003")
+    posts = slack_api.wait_for(_in_thread(root), count=4)
+    assert "you said it" in _text_of(posts[3])
+    _send_event(server, _mention("undo", "1700000000.001004", root), "Ev1004")
+    posts = slack_api.wait_for(_in_thread(root), count=5)
+    assert "Undone" in _text_of(posts[4])

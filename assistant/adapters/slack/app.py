@@ -16,6 +16,7 @@ from assistant.adapters.slack.client import web_client
 from assistant.adapters.slack.dedupe import SeenEvents
 from assistant.adapters.slack.format import SlackMessage, notice_message
 from assistant.adapters.slack.replies import Replies
+from assistant.adapters.slack.threads import ThreadMaps
 from assistant.app.services import Services
 from assistant.language.i18n import t
 
@@ -45,8 +46,8 @@ def build_slack_app(
     """The Bolt app over ``services``; HTTP mode verifies every request's signature."""
     settings = services.settings
     secret = settings.slack_signing_secret
-    replies = Replies(services)
     seen = SeenEvents(Path(settings.data_dir) / "slack.db")
+    replies = Replies(services, ThreadMaps(Path(settings.data_dir) / "slack.db"))
     app = App(
         client=client or web_client(settings),
         signing_secret=secret.get_secret_value() if secret else "",
@@ -77,7 +78,8 @@ def build_slack_app(
 
     def answer_in_thread(event: dict[str, Any], client: WebClient) -> None:
         try:
-            message = replies.for_message(event.get("text", ""))
+            where = (str(event["channel"]), thread_of(event))
+            message = replies.for_message(event.get("text", ""), where)
         except Exception:  # the person still hears back, the details go to the log
             logger.exception("answering a Slack message failed")
             message = notice_message(t("slack_failed", replies.language(event.get("text", ""))))

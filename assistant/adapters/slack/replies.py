@@ -3,13 +3,16 @@ SlackMessage out. The Bolt listeners in ``app`` only move these messages over th
 
 from __future__ import annotations
 
+from assistant.adapters.slack.editing import ThreadEditor
 from assistant.adapters.slack.format import (
     SlackMessage,
     answer_message,
     critique_message,
+    escape,
     notice_message,
 )
 from assistant.adapters.slack.incoming import plain_text, split_command
+from assistant.adapters.slack.threads import ThreadMaps, ThreadState
 from assistant.app.intent import classify, is_help
 from assistant.app.services import QuestionError, Services
 from assistant.domain import Lang
@@ -18,13 +21,20 @@ from assistant.language.detect import detect_language
 from assistant.language.i18n import t
 
 COMMANDS = ("ask", "critique", "help")
+THREAD_EDITS = ("edit", "accept", "reject", "undo", "why", "ideas")
+Where = tuple[str, str]  # channel, thread
+
+
+def _note(text: str) -> dict[str, object]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(text)}]}
 
 
 class Replies:
     """Answers for the Slack surfaces, over the same services as the web page and API."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, threads: ThreadMaps | None = None) -> None:
         self.services = services
+        self.threads = threads
 
     def language(self, text: str) -> Lang:
         return (
@@ -43,8 +53,9 @@ class Replies:
         except QuestionError:
             return notice_message(t("slack_empty_question", self.language(question)))
 
-    def critique(self, pasted: str) -> SlackMessage:
-        """Findings on a pasted table (Markdown, CSV or JSON), or what was wrong with it."""
+    def critique(self, pasted: str, where: Where | None = None) -> SlackMessage:
+        """Findings on a pasted table (Markdown, CSV or JSON), or what was wrong with it; in
+        a thread the map becomes the thread's map, for the changes asked below it."""
         lang = self.language(pasted)
         if not pasted.strip():
             return notice_message(t("slack_empty_map", lang))
@@ -53,16 +64,32 @@ class Replies:
         except MapParseError as exc:
             return notice_message(t("slack_map_error", lang, error=str(exc)))
         report = self.services.critique(journey).value
-        return critique_message(report, journey.language)
+        message = critique_message(report, journey.language)
+        if where is not None and self.threads is not None:
+            self.threads.put(*where, ThreadState(journey=journey))
+            hint = t("slack_edit_hint", journey.language)
+            message = SlackMessage(
+                text=f"{message.text}\n{hint}", blocks=[*message.blocks, _note(hint)]
+            )
+        return message
 
-    def for_message(self, slack_text: str) -> SlackMessage:
-        """A mention or direct message: help, a critique of a pasted map, or an answer."""
+    def for_message(self, slack_text: str, where: Where | None = None) -> SlackMessage:
+        """A mention or direct message: help, a critique of a pasted map, a change to the
+        thread's map (proposed, then applied on "yes"), or an answer."""
         text = plain_text(slack_text)
-        intent = classify(text)
+        state = self.threads.get(*where) if where and self.threads else ThreadState()
+        intent = classify(
+            text, has_map=state.journey is not None, proposing=state.pending is not None
+        )
         if intent == "help":
             return self.help(text)
         if intent == "map":
-            return self.critique(text)
+            return self.critique(text, where)
+        if where is not None and state.journey is not None and intent in THREAD_EDITS:
+            editor = ThreadEditor(self.services, self.threads, where, state)  # type: ignore[arg-type]
+            found = editor.reply(intent, text)
+            if found is not None:
+                return found
         return self.answer(text)
 
     def for_command(self, slack_text: str) -> SlackMessage:

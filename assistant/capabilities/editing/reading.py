@@ -214,7 +214,7 @@ def find_items(
                 if not hits:
                     continue
                 exact = text.strip().lower() == words.strip().lower()
-                score = hits / len(wanted) + (1.0 if exact else 0.0) + 0.01 * hits / len(have)
+                score = hits / len(wanted) + (1.0 if exact else 0.0)
                 found.append(ItemRef(s, lane, i, score))
     found.sort(key=lambda r: -r.score)
     return found

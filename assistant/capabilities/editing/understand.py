@@ -133,15 +133,12 @@ class _Parse:
 
     # --- text left over ----------------------------------------------------------------
     def leftover(self, skip: set[int], start: int = 0, end: int | None = None) -> str:
-        """The person's words not used for anything else, as typed, between two tokens."""
+        """The person's words not used for anything else, as typed, between two tokens: the
+        longest unbroken run of them, without the filler words at its ends."""
         words = self.reading.words
         end = len(words) if end is None else end
         fillers = all_terms(grammar().fillers) + all_terms(grammar().into_words)
         kept = [i for i in range(start, end) if i not in skip]
-        while kept and longest_at(fillers, words, kept[0]):
-            kept.pop(0)
-        while kept and longest_at(fillers, words, kept[-1]):
-            kept.pop()
         if not kept:
             return ""
         runs: list[list[int]] = [[kept[0]]]
@@ -150,6 +147,14 @@ class _Parse:
                 runs[-1].append(i)
             else:
                 runs.append([i])
+        for run in runs:
+            while run and longest_at(fillers, words, run[0]):
+                run.pop(0)
+            while run and longest_at(fillers, words, run[-1]):
+                run.pop()
+        runs = [run for run in runs if run]
+        if not runs:
+            return ""
         longest = max(runs, key=len)
         text = self.reading.text[words[longest[0]].start : words[longest[-1]].end]
         return text.strip(_EDGE)
@@ -697,11 +702,14 @@ def _change_item(
     split: int | None
     value_from: int | None
     if marks:
-        split, split_len = marks[0]
-        after_mark = _split_at_to(parse, skip | set(range(0, split + split_len)))
-        value_from = (
-            after_mark[0] + after_mark[1] if after_mark[0] is not None else split + split_len
-        )
+        mark, mark_len = marks[0]
+        skip |= set(range(mark, mark + mark_len))
+        to_at, to_len = _split_at_to(parse, skip | set(range(0, mark + mark_len)))
+        if to_at is not None:  # "the owner of X to Y": X is named before the "to"
+            split, split_len = to_at, to_len
+        else:  # "X:n omistajaksi Y"
+            split, split_len = mark, mark_len
+        value_from = split + split_len
     else:
         split, split_len = _split_at_to(parse, skip)
         value_from = None if split is None else split + split_len
