@@ -29,6 +29,7 @@ def main() -> None:
     from bench.adapters import bench_slack, bench_ui
     from bench.engine import bench_engine, bench_retrieval, sample_answers
     from bench.ingest import bench_ingest
+    from bench.editing import bench_editing
     from bench.insights import bench_insights
     from bench.relevance import bench_relevance
     from bench.rest import bench_rest
@@ -53,6 +54,7 @@ def main() -> None:
             "relevance": bench_relevance(data_dir),
             "engine": bench_engine(repeat),
             "insights": bench_insights(data_dir),
+            "editing": bench_editing(2 if args.quick else 5),
             "startup": bench_startup(data_dir, 3 if args.quick else 5),
             "rest": bench_rest(data_dir, repeat),
             "llm": bench_tokens(data_dir, sample_answers("en", "A fashion store with a web shop")),

@@ -62,6 +62,11 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             _target("mining overhead over raw encoding", insights["overhead_pct"], 25, " %"),
             _target("re-mining the same file: texts embedded", insights["rerun_embedded"], 0, ""),
         ]
+    editing = results.get("editing")
+    if editing:
+        found.append(
+            _target("instruction -> proposal p95, 10-stage map", editing["p95_ms"], 50, " ms")
+        )
     return found
 
 
@@ -135,6 +140,16 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["", "### Retrieval at scale", "", *_scale_table(results["scale"])]
     if results.get("insights"):
         lines += ["", "### Insights", "", *_insights_table(results["insights"])]
+    if results.get("editing"):
+        edit = results["editing"]
+        lines += [
+            "",
+            "### Editing",
+            "",
+            f"{edit['instructions']} instructions (en, fi, et) on a {edit['stages']}-stage map, "
+            f"{edit['proposals']} of them proposals: instruction -> proposal p50 "
+            f"{edit['p50_ms']} ms, p95 {edit['p95_ms']} ms, slowest {edit['max_ms']} ms.",
+        ]
     if results.get("relevance"):
         lines += ["", *_relevance_table(results["relevance"])]
     concurrent = rest["concurrent"]

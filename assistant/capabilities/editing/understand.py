@@ -53,6 +53,7 @@ VERB_REACH = 3  # an edit's verb stands among the first words ("please could you
 _MARKUP = re.compile(r"<[^>]{0,200}>")
 _EDGE = " \t\n.,;:!?-–—()[]{}\"'“”„«»"
 _JOINERS = {"and", "ja", "ning", "&", "sekä", "plus"}
+_NAMING = {"for", "called", "named", "nimeltä", "nimeltään", "nimega", "nimelt"}
 
 
 def _clean(text: str) -> str:
@@ -436,11 +437,26 @@ def _position(
 
 
 def _new_stage_word(parse: _Parse, refs: list[StageRef]) -> int | None:
-    """A stage word that does not belong to a stage of the map: "add a stage", "uusi vaihe"."""
-    stage_words = all_terms(grammar().stage_words)
+    """A stage word that asks for a new stage: "add a stage", "a Rebooking stage", "uusi
+    vaihe", "lisa etapp ...", "a stage for rebooking". A stage word after an unknown name
+    ("to the Repair stage", "Huolto-vaiheeseen") names a stage the map lacks, not a new one."""
+    g = grammar()
+    words = parse.reading.words
+    stage_words, new_words = all_terms(g.stage_words), all_terms(g.new_words)
+    fillers = set(all_terms(g.fillers))
     owned = _ref_tokens(refs, parse)
-    for at, _length in parse.find(stage_words):
-        if at not in owned:
+    verb_end = max(parse.reading.used, default=-1)
+    for at, length in parse.find(stage_words):
+        if at in owned:
+            continue
+        near = [i for i in (at - 1, at - 2) if i >= 0 and longest_at(new_words, words, i)]
+        placing = set(all_terms(g.after_words) + all_terms(g.before_words))
+        first_after_verb = all(
+            i in parse.reading.used or i in owned or f"={words[i].text}" in fillers | placing
+            for i in range(verb_end + 1, at)
+        )
+        named = at + length < len(words) and words[at + length].text in _NAMING
+        if near or first_after_verb or named:
             return at
     return None
 
