@@ -35,6 +35,7 @@ class Grammar(Strict):
     verbs: dict[str, LocalizedList]
     particle_verbs: list[ParticleVerb]
     kinds: dict[TouchpointKind, LocalizedList]
+    swap_words: LocalizedList
     undo: LocalizedList
     accept: LocalizedList
     reject: LocalizedList

@@ -46,6 +46,7 @@ class Reading:
     quotes: list[Quote]
     words: list[Token]
     used: set[int] = field(default_factory=set)
+    content_from: int | None = None  # the token an entry's text starts at, after a colon
 
     def has(self, terms: list[str]) -> list[tuple[int, int]]:
         return find_all(terms, self.words)
@@ -132,8 +133,47 @@ def stage_refs(reading: Reading, journey: JourneyMap) -> list[StageRef]:
                 last = at + len(wanted) - 1
                 marked = bool(longest_at(stage_words, words, last + 1))
                 found.append(StageRef(index, at, last, marked))
+    found.extend(_partial_refs(reading, journey, found))
     found.extend(_positional_refs(reading, journey))
     return _best_per_place(found, journey)
+
+
+def _partial_refs(reading: Reading, journey: JourneyMap, full: list[StageRef]) -> list[StageRef]:
+    """A long stage name named by its own distinctive word ("taotluse etapis" for "Taotlus
+    või broneering", "Seuraavan ajan" for "Seuraava aika"): the word fits no other stage."""
+    stage_words = all_terms(grammar().stage_words)
+    words = reading.words
+    named = {ref.stage for ref in full}
+    found = []
+    for index, stage in enumerate(journey.stages):
+        wanted = _name_words(stage.name)
+        if index in named or len(wanted) < 2:
+            continue
+        for k, name_word in enumerate(wanted):
+            if len(name_word) < 5:
+                continue
+            for at, token in enumerate(words):
+                if not word_fits(token.text, name_word) or longest_at(stage_words, words, at):
+                    continue
+                others = [
+                    other
+                    for j, other in enumerate(journey.stages)
+                    if j != index and any(word_fits(token.text, w) for w in _name_words(other.name))
+                ]
+                if others:
+                    continue
+                last = at
+                following = wanted[k + 1 :]
+                for offset, next_word in enumerate(following, 1):
+                    ahead = at + offset
+                    if ahead >= len(words) or longest_at(stage_words, words, ahead):
+                        break
+                    if words[ahead].text[:1] != next_word[:1]:
+                        break
+                    last = ahead
+                marked = bool(longest_at(stage_words, words, last + 1))
+                found.append(StageRef(index, at, last, marked))
+    return found
 
 
 def _best_per_place(found: list[StageRef], journey: JourneyMap) -> list[StageRef]:

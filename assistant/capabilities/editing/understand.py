@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.capabilities.editing.apply import ITEM_LANES, entries, entry_text
-from assistant.capabilities.editing.grammar import Token, grammar, longest_at
+from assistant.capabilities.editing.grammar import Token, grammar, longest_at, tokens
 from assistant.capabilities.editing.reading import (
     ItemRef,
     Quote,
@@ -58,6 +58,26 @@ _NAMING = {"for", "called", "named", "nimeltä", "nimeltään", "nimega", "nimel
 
 def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", _MARKUP.sub(" ", text)).strip()
+
+
+def _colon_content(text: str) -> int | None:
+    """ "add a pain point to Visit: parking is hard to find": where the text of an added
+    entry begins after a colon, so that its words name no stage or lane. Only for an
+    instruction that opens with an add verb and quotes nothing, and not after an owner,
+    metric or feeling word ("omistaja: Myynti", "tunne: -1")."""
+    if any(mark in text for mark in ('"', "“", "”", "«", "„")) or ": " not in text:
+        return None
+    before, after = text.split(": ", 1)
+    words = tokens(before)
+    g = grammar()
+    if not words or not after.strip() or not longest_at(g.verbs["add"].all(), words, 0):
+        return None
+    annotations = (
+        g.owner_words.all() + g.metric_words.all() + g.lanes["emotion"].all() + g.to_words.all()
+    )
+    if longest_at(annotations, words, len(words) - 1):
+        return None
+    return len(before) + 2
 
 
 def ask(question: str, lang: Lang, **values: object) -> EditPlan:
@@ -127,10 +147,15 @@ class _Parse:
             for at, length in self.find(terms.all()):
                 if not any(a <= at < a + n for _, a, n in found):
                     found.append((lane, at, length))
+        start = self.reading.content_from
+        if start is not None:
+            found = [f for f in found if f[1] < start]
         return sorted(found, key=lambda f: f[1])
 
     def stages(self) -> list[StageRef]:
-        return stage_refs(self.reading, self.journey)
+        found = stage_refs(self.reading, self.journey)
+        start = self.reading.content_from
+        return found if start is None else [r for r in found if r.first < start]
 
     # --- text left over ----------------------------------------------------------------
     def leftover(self, skip: set[int], start: int = 0, end: int | None = None) -> str:
@@ -196,6 +221,11 @@ def understand(instruction: str, journey: JourneyMap) -> EditPlan | None:
     if is_injection(instruction):
         return ask("edit_injection", lang)
     reading = read(text)
+    colon = _colon_content(text)
+    if colon is not None:
+        reading.content_from = next(
+            (i for i, w in enumerate(reading.words) if w.start >= colon), None
+        )
     parse = _Parse(reading, journey, lang)
     verb = parse.verb()
     if verb is None or (verb[1] > VERB_REACH and verb[0] != "feel"):
@@ -487,7 +517,8 @@ def _add(parse: _Parse) -> EditPlan:
             skip |= set(range(at, at + length))
             break
     quotes = parse.quoted()
-    text = quotes[0] if quotes else _capitalised(parse.leftover(skip, 0, note_start))
+    content = parse.reading.content_from or 0
+    text = quotes[0] if quotes else _capitalised(parse.leftover(skip, content, note_start))
     if not text:
         return ask("edit_what_text", lang)
     if lane is None:
@@ -518,19 +549,24 @@ def _is_translative(parse: _Parse, ref: StageRef) -> bool:
     return first.endswith(("ksi", "ks")) or before == "as"
 
 
+def _kind_words(parse: _Parse) -> list[tuple[TouchpointKind, int, int]]:
+    """ "online" / "kivijalassa" said of a touchpoint (not inside the entry's own text)."""
+    end = parse.reading.content_from
+    return [
+        (kind, at, length)
+        for kind, terms in grammar().kinds.items()
+        for at, length in parse.find(terms.all())
+        if end is None or at < end
+    ]
+
+
 def _kind_tokens(parse: _Parse) -> set[int]:
-    used: set[int] = set()
-    for terms in grammar().kinds.values():
-        for at, length in parse.find(terms.all()):
-            used |= set(range(at, at + length))
-    return used
+    return {i for _, at, length in _kind_words(parse) for i in range(at, at + length)}
 
 
 def _kind_said(parse: _Parse) -> TouchpointKind | None:
-    for kind, terms in grammar().kinds.items():
-        if parse.first(terms.all()):
-            return kind
-    return None
+    found = _kind_words(parse)
+    return found[0][0] if found else None
 
 
 def _looks_like_stage(parse: _Parse) -> bool:
@@ -668,8 +704,26 @@ def _nominative(value: str, lang: Lang) -> str:
     return value
 
 
+def _swap(parse: _Parse, refs: list[StageRef]) -> EditPlan | None:
+    """Two stages exchanged: two moves (one when they stand side by side)."""
+    g = grammar()
+    words = parse.reading.words
+    swapping = any(longest_at(all_terms(g.swap_words), words, i) for i in range(len(words)))
+    stages = sorted({r.stage for r in refs})
+    if not swapping or len(stages) != 2 or parse.lanes() or parse.quoted():
+        return None
+    first, second = stages
+    operations: list[Operation] = [MoveStage(stage=second, position=first)]
+    if second - first > 1:
+        operations.append(MoveStage(stage=first + 1, position=second))
+    return EditPlan(operations=operations)
+
+
 def _change(parse: _Parse) -> EditPlan:
     lang = parse.lang
+    swapped = _swap(parse, parse.stages())
+    if swapped is not None:
+        return swapped
     persona = _persona(parse)
     if persona is not None:
         return _persona_edit(parse, persona, "set")
