@@ -46,6 +46,41 @@ def test_one_classifier_tells_what_a_message_is(text: str, interviewing: bool, i
     assert classify(text, interviewing=interviewing) == intent
 
 
+@pytest.mark.parametrize(
+    "text, proposing, intent",
+    [
+        ("Lisa Instagrami reklaam teadlikkuse etappi", False, "edit"),
+        ("Add a stage for rebooking", False, "edit"),
+        ("Please could you remove the third stage", False, "edit"),
+        ("Poista kolmas vaihe", False, "edit"),
+        ("Customers feel frustrated at Purchase", False, "edit"),
+        ("yes", True, "accept"),
+        ("Kyllä", True, "accept"),
+        ("jah", True, "accept"),
+        ("yes", False, "question"),  # nothing proposed: not an acceptance
+        ("no thanks", True, "reject"),
+        ("hylkää", True, "reject"),
+        ("loobu", True, "reject"),
+        ("undo", False, "undo"),
+        ("kumoa", False, "undo"),
+        ("võta tagasi", False, "undo"),
+        ("Why is Google Maps here?", False, "why"),
+        ("Miksi Instagram on kartalla?", False, "why"),
+        ("More ideas for Retention", False, "ideas"),
+        ("Lisää ideoita Osto-vaiheeseen", False, "ideas"),
+        ("Veel ideid otsuse etappi", False, "ideas"),
+        ("What should the Purchase stage show?", False, "question"),
+        (TABLE, True, "map"),
+    ],
+)
+def test_with_a_map_edits_and_their_commands_are_told_apart(
+    text: str, proposing: bool, intent: str
+) -> None:
+    assert classify(text, has_map=True, proposing=proposing) == intent
+    if intent in ("edit", "accept", "reject", "undo", "why", "ideas"):  # never without a map
+        assert classify(text, interviewing=True) == "answer" or text.endswith("?")
+
+
 def test_the_fallback_contract_gives_the_offline_result_and_one_notice() -> None:
     def fails() -> str:
         raise LLMError("server down")
