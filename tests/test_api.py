@@ -130,7 +130,7 @@ def test_export_every_format(client: httpx.Client, fmt: str) -> None:
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment;")
     extension = EXTENSIONS.get(fmt, fmt)
-    assert f'filename="kahvila-polku-customer-journey.{extension}"' in disposition
+    assert f'filename="kahvila-polku.{extension}"' in disposition
     assert response.content
     if fmt == "json":
         assert parse_map(response.content, "json") == journey

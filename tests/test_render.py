@@ -256,16 +256,16 @@ def test_mermaid_escapes_what_it_would_read_as_syntax(text: str) -> None:
 @pytest.mark.parametrize(
     ("fmt", "filename", "mime"),
     [
-        ("md", "kahvila-polku-customer-journey.md", "text/markdown; charset=utf-8"),
-        ("csv", "kahvila-polku-customer-journey.csv", "text/csv; charset=utf-8"),
+        ("md", "kahvila-polku.md", "text/markdown; charset=utf-8"),
+        ("csv", "kahvila-polku.csv", "text/csv; charset=utf-8"),
         (
             "xlsx",
-            "kahvila-polku-customer-journey.xlsx",
+            "kahvila-polku.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
-        ("json", "kahvila-polku-customer-journey.json", "application/json"),
-        ("mermaid", "kahvila-polku-customer-journey.mmd", "text/vnd.mermaid; charset=utf-8"),
-        ("html", "kahvila-polku-customer-journey.html", "text/html; charset=utf-8"),
+        ("json", "kahvila-polku.json", "application/json"),
+        ("mermaid", "kahvila-polku.mmd", "text/vnd.mermaid; charset=utf-8"),
+        ("html", "kahvila-polku.html", "text/html; charset=utf-8"),
     ],
 )
 def test_render_dispatcher(fmt: str, filename: str, mime: str) -> None:

@@ -269,10 +269,10 @@ def test_concurrent_sessions_over_gradio_http_never_mix(ui_server: RunningServer
     send = log.wrap(lambda o, t: gradio_call(base, "send", o, t))
 
     def person(owner: str, lang: Lang, tok: str) -> list[Any]:
-        gradio_call(base, "load", owner)
+        gradio_call(base, "load", owner, "")
         gradio_call(base, language_api, owner, lang)
         interview(owner, lang, tok, send, store.load_session)
-        return gradio_call(base, "load", owner)  # what a reload of the page shows
+        return gradio_call(base, "load", owner, "")  # what a reload of the page shows
 
     with ThreadPoolExecutor(max_workers=len(people)) as pool:
         pages = list(pool.map(lambda p: person(*p), people))

@@ -243,7 +243,7 @@ def exported(served: Served) -> Exported:
     with served.client() as http:
         upload = http.post("/gradio_api/upload", files={"files": ("map.csv", MAP_CSV)})
         assert upload.status_code == 200, upload.text
-        assert gradio_event(http, "load", owner)[0] == "complete"
+        assert gradio_event(http, "load", owner, "")[0] == "complete"
         kind, _ = gradio_event(http, "upload_map", owner, _file_data(upload.json()[0]))
         assert kind == "complete"
         before = set(os.listdir(served.exports))
@@ -369,14 +369,14 @@ def test_a_client_cannot_make_the_server_read_a_file_it_names(served: Served) ->
     notes = str(served.cwd / "notes.md")
     owner = "beef" * 8
     with served.client() as http:
-        assert gradio_event(http, "load", owner)[0] == "complete"
+        assert gradio_event(http, "load", owner, "")[0] == "complete"
         kind, _ = gradio_event(http, "ingest", [_file_data(notes)])
         assert kind == "error"
         kind, _ = gradio_event(http, "upload_map", owner, _file_data(notes))
         assert kind == "error"
         _, shown = gradio_event(http, "documents")
         assert "notes.md" not in json.dumps(shown)
-        _, page = gradio_event(http, "load", owner)
+        _, page = gradio_event(http, "load", owner, "")
         assert FILE_CANARY not in json.dumps(page)
     with served.client(login=False, basic=True) as http:
         answer = http.post("/api/ask", json={"question": "What is the phrase in the plans?"})

@@ -356,6 +356,9 @@ class Session:
                 shown = event.applied_to(shown)
             yield event
         if self.state.interview.phase == "asking" and self.state.interview.current:
+            if not self.state.interview.lang_fixed:  # the interview follows the conversation
+                self.state.interview.lang = self.state.lang
+                self.state.interview.answers.language = self.state.lang
             follow = t("back_to_interview", self.state.lang)
             question = self._interviewer().question(self.state.interview.current)
             shown += f"\n\n{follow} {question}"

@@ -10,6 +10,14 @@ from assistant.domain import Localized, Severity, Strict
 from assistant.resources import knowledge_dir, load_data
 
 
+class Variant(Strict):
+    """Another wording of a finding, for a case the main one does not fit ("no persona at
+    all" rather than "two personas")."""
+
+    message: Localized
+    suggestion: Localized
+
+
 class Guideline(Strict):
     """A do/don't guideline with the rule that checks it."""
 
@@ -21,6 +29,9 @@ class Guideline(Strict):
     severity: Severity
     message: Localized = Field(description="Finding message; may use {stage}, {item}, {count}.")
     suggestion: Localized = Field(description="What to do; may use {stage}, {item}, {count}.")
+    variants: dict[str, Variant] = Field(
+        default_factory=dict, description="Wordings a check picks with the value 'variant'."
+    )
 
 
 class GuidelineCatalog(Strict):

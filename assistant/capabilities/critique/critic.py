@@ -32,12 +32,13 @@ def guideline_citation(guideline_id: str, lang: Lang) -> Citation:
 
 def _finding(guideline: Guideline, where: str, values: dict[str, str], lang: Lang) -> Finding:
     fill = {"stage": "", "item": "", "count": "", **values}
+    words = guideline.variants.get(values.get("variant", ""), guideline)
     return Finding(
         guideline_id=guideline.id,
         severity=guideline.severity,
         where=where,
-        message=guideline.message.get(lang).format(**fill),
-        suggestion=guideline.suggestion.get(lang).format(**fill),
+        message=words.message.get(lang).format(**fill),
+        suggestion=words.suggestion.get(lang).format(**fill),
         citation=guideline_citation(guideline.id, lang),
     )
 

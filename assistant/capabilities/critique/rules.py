@@ -91,7 +91,7 @@ def _emotion_recorded(stage: Stage) -> bool:
 
 def one_persona(m: JourneyMap, c: MapContext) -> list[Hit]:
     if m.persona is None or not m.persona.name.strip():
-        return [("persona", {"count": "0"})]
+        return [("persona", {"count": "0", "variant": "none"})]
     several = len(_SEVERAL_NAMES.findall(m.persona.name))
     return [("persona", {"count": str(several + 1)})] if several else []
 
@@ -167,7 +167,7 @@ def stage_lanes(m: JourneyMap, c: MapContext) -> list[Hit]:
 def emotional_lows(m: JourneyMap, c: MapContext) -> list[Hit]:
     recorded = [s for s in m.stages if _emotion_recorded(s)]
     if not recorded:
-        return [("emotion", {"stage": "—"})]
+        return [("emotion", {"variant": "none"})]
     lowest = min(recorded, key=lambda s: s.emotion.score)
     if lowest.emotion.score < 0 and not (lowest.pain_points and lowest.opportunities):
         return [(lowest.name, {"stage": lowest.name})]
@@ -178,7 +178,7 @@ def touchpoint_channels(m: JourneyMap, c: MapContext) -> list[Hit]:
     hits = [(s.name, {"stage": s.name}) for s in m.stages if not s.touchpoints]
     kinds = {tp.kind for s in m.stages for tp in s.touchpoints}
     if (kinds == {"online"} and c.physical_presence) or kinds == {"offline"}:
-        hits.append(("touchpoints", {"stage": "—"}))
+        hits.append(("touchpoints", {"variant": "one-kind"}))
     return hits
 
 

@@ -50,10 +50,19 @@ _RENDERERS: dict[str, tuple[Callable[[JourneyMap], str | bytes], str, str]] = {
 }
 
 
+FILENAME_CHARS = 40
+
+
 def filename_for(journey: JourneyMap, extension: str) -> str:
-    """A safe file name from the map's title: ``kahvila-polku-customer-journey.md``."""
-    slug = re.sub(r"[^\w]+", "-", journey.title.lower()).strip("-_")[:60].strip("-_")
-    return f"{slug or 'journey-map'}.{extension}"
+    """A short, safe file name from the map's title, its words whole: the part before a
+    colon ("Juuksurisalong Lokk: klienditeekond" -> ``juuksurisalong-lokk.html``), cut at a
+    word boundary."""
+    name = journey.title.split(":", 1)[0] if ":" in journey.title else journey.title
+    slug = re.sub(r"[^\w]+", "-", name.lower()).strip("-_")
+    if len(slug) > FILENAME_CHARS:
+        cut = slug.rfind("-", 0, FILENAME_CHARS + 1)
+        slug = slug[: cut if cut > 0 else FILENAME_CHARS]
+    return f"{slug.strip('-_') or 'journey-map'}.{extension}"
 
 
 def render(journey: JourneyMap, fmt: str) -> tuple[bytes, str, str]:

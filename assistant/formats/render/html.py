@@ -59,6 +59,8 @@ svg.curve{display:block;width:100%;height:150px}
 .curve circle{stroke:#fff;stroke-width:2}
 .curve circle.suggested{stroke:#52606d;stroke-dasharray:3 2}
 .curve text{font-size:11px;fill:var(--ink)}
+.curve text.missing{font-size:14px;fill:#8a94a0}
+td.missing{color:#8a94a0;font-style:italic}
 .s-2{fill:#c0392b}.s-1{fill:#e67e22}.s0{fill:#95a5a6}.s1{fill:#27ae60}.s2{fill:#1e8449}
 .legend{margin-top:.75rem;font-size:.9em;color:var(--muted)}
 .legend span{padding:0 .3rem}
@@ -154,7 +156,10 @@ def _table(journey: JourneyMap) -> str:
     head = "".join(f'<th scope="col">{_e(s.name)}</th>' for s in stages)
     rows = []
     for row in lane_rows(journey, "plain"):
-        if row.key == "emotion" and stages:
+        if row.key == "emotion" and stages and not any(map(emotion_recorded, stages)):
+            missing = _e(t("emotion_missing", journey.language))
+            cells = f'<td class="missing" colspan="{len(stages)}">{missing}</td>'
+        elif row.key == "emotion" and stages:
             cells = f'<td class="curve" colspan="{len(stages)}">{_curve(journey)}</td>'
         else:
             cells = "".join(f"<td>{_entries(entries)}</td>" for entries in row.cells)
@@ -181,8 +186,16 @@ def _curve(journey: JourneyMap) -> str:
     stages, n = journey.stages, len(journey.stages)
     title = lane_display("emotion", journey.language)
     zero = _y(0)
-    points = " ".join(f"{i * 100 + 50},{_y(s.emotion.score):g}" for i, s in enumerate(stages))
-    marks = "".join(_point(i, n, s) for i, s in enumerate(stages))
+    points = " ".join(
+        f"{i * 100 + 50},{_y(s.emotion.score):g}"
+        for i, s in enumerate(stages)
+        if emotion_recorded(s)
+    )
+    missing = t("emotion_missing", journey.language)
+    marks = "".join(
+        _point(i, n, s) if emotion_recorded(s) else _unrecorded(i, n, s, missing)
+        for i, s in enumerate(stages)
+    )
     return (
         f'<svg class="curve" role="img" aria-label="{_e(title)}" width="100%" '
         f'height="{CURVE_HEIGHT}"><title>{_e(title)}</title>'
@@ -190,6 +203,19 @@ def _curve(journey: JourneyMap) -> str:
         f'<svg width="100%" height="100%" viewBox="0 0 {n * 100} {CURVE_HEIGHT}" '
         f'preserveAspectRatio="none"><polyline points="{points}" '
         f'vector-effect="non-scaling-stroke"/></svg>{marks}</svg>'
+    )
+
+
+def emotion_recorded(stage: Stage) -> bool:
+    """Whether the map says how the customer feels at this stage (a word or a score)."""
+    return stage.emotion.score != 0 or bool(stage.emotion.label.strip())
+
+
+def _unrecorded(i: int, n: int, stage: Stage, missing: str) -> str:
+    x = f"{(i + 0.5) * 100 / n:.3f}%"
+    return (
+        f'<text class="missing" x="{x}" y="{_y(0):g}" text-anchor="middle">'
+        f"<title>{_e(stage.name)}: {_e(missing)}</title>?</text>"
     )
 
 

@@ -31,6 +31,11 @@ CSS = """
 """
 
 
+def badge_text(services: Services, lang: Lang) -> str:
+    """The mode badge: "Offline" in the page's language, or the model's name."""
+    return t("ui_offline", lang) if services.model is None else mode_label(services.model)
+
+
 def build_ui(services: Services, store: MapStore) -> gr.Blocks:
     page = Page(services, store)
     lang: Lang = services.settings.language
@@ -38,8 +43,9 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
         owner = gr.BrowserState(
             "", storage_key="polku-owner", secret=browser_secret(services.settings)
         )
+        browser_lang = gr.Textbox(visible=False, elem_id="polku-browser-lang")
         with gr.Row():
-            gr.Markdown(f"## {t('ui_title', lang)}")
+            title_md = gr.Markdown(f"## {t('ui_title', lang)}", elem_id="polku-title")
             language = gr.Dropdown(
                 LANGUAGE_CHOICES,
                 value=lang,
@@ -48,7 +54,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 min_width=140,
                 elem_id="polku-language",
             )
-            gr.Markdown(f"**{mode_label(services.model)}**", elem_id="polku-badge")
+            badge = gr.Markdown(f"**{badge_text(services, lang)}**", elem_id="polku-badge")
         with gr.Row():
             with gr.Column(scale=5):
                 chatbot = gr.Chatbot(
@@ -153,15 +159,17 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             proposal,
         ]
         map_out = [table, frame_html, findings, maps]
+        # The browser's language picks the first greeting's language (navigator.language).
         demo.load(
             page.load,
-            [owner],
+            [owner, browser_lang],
             [owner, chatbot, table, frame_html, findings, maps, language, proposal_box, proposal],
+            js="(owner, lang) => [owner, navigator.language || '']",
         )
         demo.load(page.documents, None, [docs])
         send.click(page.send, [owner, message], chat_out)
         message.submit(page.send, [owner, message], chat_out)
-        new.click(page.new_map, [owner], chat_out)
+        new.click(page.new_map, [owner], chat_out).then(lambda: None, None, [downloads])
         accept.click(page.accept, [owner], chat_out)
         reject.click(page.reject, [owner], chat_out)
         map_file.upload(page.upload_map, [owner, map_file], chat_out)
@@ -217,11 +225,17 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
 
         def relabel(la: Lang) -> list[Any]:
             """The page's text in the chosen (or detected) language."""
-            return [gr.update(label=t(key, la)) for key in labelled.values()] + [
-                gr.update(value=t(key, la)) for key in buttons.values()
-            ]
+            return (
+                [gr.update(label=t(key, la)) for key in labelled.values()]
+                + [gr.update(value=t(key, la)) for key in buttons.values()]
+                + [
+                    f"## {t('ui_title', la)}",
+                    f"**{badge_text(services, la)}**",
+                ]
+            )
 
-        language.change(relabel, [language], [*labelled, *buttons])
+        language.change(relabel, [language], [*labelled, *buttons, title_md, badge])
+        language.change(page.views_in, [owner, language], [frame_html, findings, proposal])
         question.submit(page.ask, [question, language], [answer])
         docs_upload.upload(page.ingest, [docs_upload], [docs])
         remove.click(page.remove, [doc_id], [docs])

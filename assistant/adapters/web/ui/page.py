@@ -17,7 +17,7 @@ from assistant.adapters.web.ui import views
 from assistant.app.services import Services
 from assistant.app.session import Session
 from assistant.app.store import MapStore, StoreError
-from assistant.domain import Lang
+from assistant.domain import LANGS, Lang
 from assistant.domain.events import (
     AnswerReady,
     CritiqueReady,
@@ -85,9 +85,16 @@ class Page:
         return gr.update(choices=choices, value=session.state.map_id)
 
     # --- load --------------------------------------------------------------------
-    def load(self, owner: str) -> tuple[Any, ...]:
+    def load(self, owner: str, browser_lang: str = "") -> tuple[Any, ...]:
+        """The person's page as they left it; a first visit is greeted in the browser's
+        language (when it is one of ours and nobody chose another)."""
         owner = owner or uuid.uuid4().hex
         session = self.session(owner)
+        wanted = (browser_lang or "").lower()[:2]
+        if not session.state.messages and not session.state.lang_fixed and wanted in LANGS:
+            session.state.lang = wanted
+            session.state.interview.lang = wanted
+            session.state.interview.answers.language = wanted
         list(session.start())
         return (
             owner,
@@ -96,6 +103,16 @@ class Page:
             self.saved(session),
             session.state.lang,
             *self.proposal_views(session),
+        )
+
+    def views_in(self, owner: str, lang: Lang) -> tuple[str, str, str]:
+        """The map, the findings and a waiting change, with the page's words in ``lang``."""
+        session = self.session(owner)
+        journey = session.journey
+        return (
+            views.map_frame(journey, lang),
+            views.findings_html(session.shown_report(), lang),
+            views.proposal_html(session.state.pending, lang),
         )
 
     def proposal_views(self, session: Session) -> tuple[Any, str]:
@@ -186,8 +203,11 @@ class Page:
         yield from self._stream(session, session.reject())
 
     def new_map(self, owner: str) -> Iterator[tuple[Any, ...]]:
+        """A clean start: the old map, its critique and any waiting change leave the page."""
         session = self.session(owner)
-        yield from self._stream(session, session.new_map())
+        *_, last = self._stream(session, session.new_map())
+        frame, frame_html, findings = self.map_views(session)
+        yield (last[0], last[1], frame, frame_html, findings, *last[5:])
 
     # --- edits and exports -------------------------------------------------------
     def edit(self, owner: str, edited: Any) -> tuple[Any, ...]:

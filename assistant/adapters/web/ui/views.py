@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from html import escape
 
-from assistant.domain import CritiqueReport, JourneyMap, Lang, Stage
+from assistant.domain import CritiqueReport, JourneyMap, LaneKey, Lang, Stage
 from assistant.domain.edits import EditProposal
 from assistant.formats.parse import MapParseError, parse_map
 from assistant.formats.render import render
 from assistant.formats.render.common import Row, lane_rows
+from assistant.formats.terms import lane_display
 from assistant.language.i18n import t
 
 ITEM_SEPARATOR = "; "
@@ -96,13 +97,26 @@ def map_frame(journey: JourneyMap | None, lang: Lang) -> str:
 SEVERITY_ICON = {"critical": "⛔", "warn": "⚠️", "info": "ℹ️"}
 
 
+WHERE_WORDS = ("map", "stages", "persona", "evidence", "stakeholders")
+
+
+def where_text(where: str, lang: Lang) -> str:
+    """A finding's place in words: a stage's own name, a lane's name, or "the whole map"."""
+    if where in WHERE_WORDS:
+        return t(f"where_{where}", lang)
+    lanes: dict[str, LaneKey] = {"emotion": "emotion", "pain_points": "pain_points"}
+    lanes["touchpoints"] = "touchpoints"
+    return lane_display(lanes[where], lang) if where in lanes else where
+
+
 def findings_html(report: CritiqueReport | None, lang: Lang) -> str:
     if report is None:
         return ""
     rows = "".join(
         f'<tr class="finding {escape(f.severity)}"><td>{SEVERITY_ICON[f.severity]} '
-        f"{escape(f.severity)}{' · ' + escape(t('ui_model', lang)) if f.origin == 'llm' else ''}"
-        f"</td><td>{escape(f.where)}</td><td>{escape(f.message)}</td>"
+        f"{escape(t('severity_' + f.severity, lang))}"
+        f"{' · ' + escape(t('ui_model', lang)) if f.origin == 'llm' else ''}"
+        f"</td><td>{escape(where_text(f.where, lang))}</td><td>{escape(f.message)}</td>"
         f"<td>{escape(f.suggestion)}</td><td>{escape(f.citation.title)} "
         f"<code>{escape(f.citation.id)}</code></td></tr>"
         for f in report.findings
