@@ -25,9 +25,10 @@ from assistant.capabilities.editing.reading import read, stage_refs
 from assistant.capabilities.editing.why import explain
 from assistant.capabilities.insights.mine import ResearchFile
 from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
-from assistant.domain import CritiqueReport, InsightReport, JourneyMap, Lang
+from assistant.domain import Answer, CritiqueReport, InsightReport, JourneyMap, Lang
 from assistant.domain.edits import EditPlan, EditProposal
 from assistant.domain.events import (
+    AnswerReady,
     CritiqueReady,
     EditProposed,
     Event,
@@ -67,6 +68,12 @@ def _research_summary(report: InsightReport, lang: Lang) -> str:
 
 
 EDIT_INTENTS = ("edit", "accept", "reject", "undo", "why", "ideas")
+
+
+def source_list(answer: Answer) -> str:
+    """The numbered sources under an answer, by the titles a person reads."""
+    lines = [f"[{n}] {c.title}" for n, c in enumerate(answer.citations, 1)]
+    return f"\n\n{t('sources', answer.language)}:\n" + "\n".join(lines)
 
 
 def _stages(journey: JourneyMap) -> str:
@@ -355,6 +362,10 @@ class Session:
             if isinstance(event, TextDelta):
                 shown = event.applied_to(shown)
             yield event
+            if isinstance(event, AnswerReady) and event.answer.citations:
+                listed = source_list(event.answer)
+                shown += listed
+                yield TextDelta(text=listed)
         if self.state.interview.phase == "asking" and self.state.interview.current:
             if not self.state.interview.lang_fixed:  # the interview follows the conversation
                 self.state.interview.lang = self.state.lang

@@ -13,6 +13,7 @@ def validate_all() -> list[str]:
     from assistant.catalog.insight_kinds import insight_kinds
     from assistant.catalog.library import library
     from assistant.catalog.roles import roles
+    from assistant.catalog.seeds import seeds
     from assistant.catalog.stage_models import stage_models
     from assistant.catalog.theme_concepts import theme_concepts
     from assistant.language.vocabulary import vocabulary
@@ -26,6 +27,7 @@ def validate_all() -> list[str]:
         library,
         insight_kinds,
         theme_concepts,
+        seeds,
     ):
         try:
             loader()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from assistant.catalog.seeds import readable
 from assistant.domain import Answer, Lang
 from assistant.domain.events import AnswerReady, Event, Sources, TextDelta
 from assistant.language.i18n import t
@@ -93,7 +94,7 @@ def offline_answer(question: str, hits: list[Hit], lang: Lang) -> Answer:
         same_source_next = following is not None and following.hit_rank == candidate.hit_rank
         parts.append(candidate.text if same_source_next else f"{candidate.text} [{number}]")
     citations = [hits[rank].citation() for rank in numbers]
-    text = " ".join(parts)
+    text = readable(" ".join(parts), lang)
     if any(hits[rank].chunk.lang != lang for rank in numbers):
         text = f"{text}\n\n{t('other_language_note', lang)}"
     return Answer(
