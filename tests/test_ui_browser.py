@@ -252,3 +252,83 @@ def test_a_rejected_change_leaves_the_map_as_it_was(browser: Any, ui_server: Run
     expect(page.locator("#polku-chat")).to_contain_text("nothing changed")
     expect(page.locator("#polku-proposal")).to_be_hidden()
     context.close()
+
+
+ESTONIAN_MAP = (
+    "| | Teadlikkus | Ost | Soovitamine |\n|---|---|---|---|\n"
+    "| Tegevused | Näeb reklaami | Maksab | Soovitab sõbrale |\n"
+    "| Valupunktid | | Pikk järjekord | |\n"
+)
+ENGLISH_CHROME = ["customer journey maps", "There is no map yet", "Offline", "critical", "warn"]
+
+
+def _cells_fit(page: Page) -> list[str]:
+    """The map's cells whose text is wider than the cell (a word that does not fit)."""
+    frame = next(f for f in page.frames if f.url == "about:srcdoc")
+    found: list[str] = frame.evaluate(
+        """() => [...document.querySelectorAll('table.map td, table.map th')]
+        .filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText.slice(0, 40))"""
+    )
+    return found
+
+
+def test_a_finnish_browser_meets_a_finnish_page(browser: Any, ui_server: RunningServer) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
+    page = _open(context, ui_server)
+    chat = page.locator("#polku-chat")
+    expect(chat).to_contain_text("Mitä yrityksesi tekee")  # the greeting follows the browser
+    expect(page.locator("#polku-title")).to_contain_text("asiakaspolkukartat")
+    expect(page.locator("#polku-badge")).to_contain_text("Ilman verkkoa")
+    expect(page.locator("#polku-map")).to_contain_text("Karttaa ei vielä ole")
+    _send(page, "Mikä on kosketuspiste?", "Lähteet:")
+    expect(chat.locator(".message-row.bot-row").last).to_contain_text("Jatketaan haastattelua")
+    expect(chat.locator(".message-row.bot-row").last).not_to_contain_text("What does")
+    text = page.locator("body").inner_text()
+    assert not [word for word in ENGLISH_CHROME if word in text], text
+    context.close()
+
+
+def test_an_estonian_page_has_no_english_and_a_readable_map(
+    browser: Any, ui_server: RunningServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="et-EE")
+    page = _open(context, ui_server)
+    expect(page.locator("#polku-chat")).to_contain_text("Millega teie ettevõte tegeleb")
+    _send(page, ESTONIAN_MAP, "/100")
+    findings = page.locator("#polku-findings")
+    expect(findings).to_contain_text("kriitiline")
+    expect(findings).to_contain_text("Kaardil ei ole persoonat")  # no "other personas" advice
+    text = page.locator("body").inner_text()
+    assert not [word for word in ENGLISH_CHROME if word in text], text
+    frame = page.frame_locator("#polku-map iframe")
+    expect(frame.locator("td.missing")).to_contain_text("märkimata")  # not a flat line at 0
+    assert _cells_fit(page) == []
+    page.screenshot(path=str(SHOTS / "estonian-page.png"), full_page=False)
+    context.close()
+
+
+def test_on_a_phone_the_page_stacks_and_the_map_scrolls_sideways(
+    browser: Any, ui_server: RunningServer
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI")
+    page = _open(context, ui_server)
+    _send(page, PASTED_MAP, "/100")
+    chat, frame_box = page.locator("#polku-chat").bounding_box(), None
+    frame_box = page.locator("#polku-map iframe").bounding_box()
+    assert chat and frame_box and frame_box["y"] > chat["y"]  # stacked, not side by side
+    assert frame_box["width"] <= 390
+    assert _cells_fit(page) == []
+    page.locator("#polku-map").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "phone.png"), full_page=False)
+    context.close()
+
+
+def test_new_map_clears_the_old_map(browser: Any, ui_server: RunningServer) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = _open(context, ui_server)
+    _send(page, PASTED_MAP, "/100")
+    expect(page.frame_locator("#polku-map iframe").locator("table.map")).to_be_visible()
+    page.locator("#polku-new").click()
+    expect(page.locator("#polku-map")).to_contain_text("There is no map yet")
+    expect(page.locator("#polku-findings")).to_be_empty()
+    context.close()

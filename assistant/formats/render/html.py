@@ -38,11 +38,14 @@ dd ul{margin:0;padding-left:1.1rem}
 max-width:60rem}
 .persona h2{margin:0 0 .5rem;font-size:1.2rem}
 .persona blockquote{margin:.25rem 0 .75rem;font-style:italic;color:var(--muted)}
-table.map{width:100%;border-collapse:collapse;table-layout:fixed}
+.canvas{overflow-x:auto;max-width:100%}
+table.map{min-width:100%;border-collapse:separate;border-spacing:0;table-layout:fixed}
 table.map th,table.map td{border:1px solid var(--line);padding:.4rem .5rem;vertical-align:top;
-text-align:left;overflow-wrap:anywhere}
+text-align:left;overflow-wrap:break-word;word-break:normal;hyphens:manual}
 table.map thead th,table.map th[scope=row]{background:var(--head)}
-table.map col.lane{width:11rem}
+table.map th[scope=row]{position:sticky;left:0;z-index:1}
+table.map col.lane{width:9.5rem}
+table.map col.stage{width:13rem}
 ul.items{list-style:none;margin:0;padding:0}
 ul.items li{margin:0 0 .3rem;padding:.15rem .3rem;border:1px solid transparent;border-radius:4px}
 .suggested{font-style:italic;border:1px dashed #9aa5b1 !important;background:var(--sugg);
@@ -64,6 +67,13 @@ td.missing{color:#8a94a0;font-style:italic}
 .s-2{fill:#c0392b}.s-1{fill:#e67e22}.s0{fill:#95a5a6}.s1{fill:#27ae60}.s2{fill:#1e8449}
 .legend{margin-top:.75rem;font-size:.9em;color:var(--muted)}
 .legend span{padding:0 .3rem}
+@media (max-width:600px){
+body{margin:.5rem;font-size:.95rem}
+h1{font-size:1.2rem}
+table.map col.lane{width:6.5rem}
+table.map col.stage{width:11rem}
+dl{grid-template-columns:1fr}
+}
 @media print{
 @page{size:A4 landscape;margin:10mm}
 body{margin:0;font-size:9pt}
@@ -71,6 +81,10 @@ body{margin:0;font-size:9pt}
 thead{display:table-header-group}
 tr,.persona,svg.curve{break-inside:avoid;page-break-inside:avoid}
 .persona{max-width:none}
+.canvas{overflow:visible}
+table.map{width:100% !important}
+table.map col.stage{width:auto}
+table.map th[scope=row]{position:static}
 }
 """
 
@@ -165,11 +179,12 @@ def _table(journey: JourneyMap) -> str:
             cells = "".join(f"<td>{_entries(entries)}</td>" for entries in row.cells)
         rows.append(f'<tr><th scope="row">{_e(row.name)}</th>{cells}</tr>')
     return (
-        '<table class="map">\n<colgroup><col class="lane">'
-        + "<col>" * len(stages)
+        f'<div class="canvas"><table class="map" style="width:{9.5 + 13 * len(stages):g}rem">'
+        '\n<colgroup><col class="lane">'
+        + '<col class="stage">' * len(stages)
         + f'</colgroup>\n<thead><tr><th scope="col"></th>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(rows)
-        + "\n</tbody>\n</table>"
+        + "\n</tbody>\n</table></div>"
     )
 
 

@@ -56,7 +56,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             )
             badge = gr.Markdown(f"**{badge_text(services, lang)}**", elem_id="polku-badge")
         with gr.Row():
-            with gr.Column(scale=5):
+            with gr.Column(scale=4, min_width=340):
                 chatbot = gr.Chatbot(
                     label=t("ui_chat", lang),
                     height=560,
@@ -94,7 +94,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                     file_types=[".csv", ".tsv", ".xlsx", ".txt", ".md", ".docx", ".pdf"],
                     elem_id="polku-research-upload",
                 )
-            with gr.Column(scale=7):
+            with gr.Column(scale=8, min_width=340):
                 with gr.Tab(t("ui_map_tab", lang)) as map_tab:
                     frame_html = gr.HTML(elem_id="polku-map")
                     findings = gr.HTML(elem_id="polku-findings")
