@@ -89,7 +89,8 @@ def map_frame(journey: JourneyMap | None, lang: Lang) -> str:
         return f'<p class="polku-empty">{escape(t("no_map_yet", lang))}</p>'
     content, _, _ = render(journey, "html")
     return (
-        '<iframe class="polku-map" title="map" sandbox="" style="width:100%;height:78vh;min-height:560px;'
+        '<iframe class="polku-map" title="map" sandbox="" '
+        'style="width:100%;height:78vh;min-height:560px;'
         f'border:0" srcdoc="{escape(content.decode("utf-8"), quote=True)}"></iframe>'
     )
 
