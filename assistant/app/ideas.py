@@ -1,5 +1,6 @@
 """More ideas for a stage, composed from the drafting library and the edit engine: items
-of the map's trade for that stage's journey roles, closest to the business first, none the map already holds; proposed like any edit."""
+of the map's trade for that stage's journey roles, closest to the business first, none the
+map already holds; proposed like any edit."""
 
 from __future__ import annotations
 

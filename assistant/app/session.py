@@ -15,11 +15,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from assistant.app.ideas import ideas_for
 from assistant.app.intent import classify
 from assistant.app.services import Services
 from assistant.app.store import MapStore
 from assistant.capabilities.editing.apply import EditError, apply_operations
-from assistant.app.ideas import ideas_for
 from assistant.capabilities.editing.propose import proposal_text, propose
 from assistant.capabilities.editing.reading import read, stage_refs
 from assistant.capabilities.editing.why import explain

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from assistant.adapters.slack.format import SlackMessage, notice_message
 from assistant.adapters.slack.threads import ThreadMaps, ThreadState
+from assistant.app.ideas import ideas_for
 from assistant.app.services import Services
 from assistant.capabilities.editing.apply import EditError, apply_operations
-from assistant.app.ideas import ideas_for
 from assistant.capabilities.editing.propose import proposal_text, propose
 from assistant.capabilities.editing.reading import read, stage_refs
 from assistant.capabilities.editing.why import explain
