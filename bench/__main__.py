@@ -27,9 +27,9 @@ def main() -> None:
     parser.add_argument("--skip-browser", action="store_true", help="no chromium, no Slack")
     args = parser.parse_args()
     from bench.adapters import bench_slack, bench_ui
+    from bench.editing import bench_editing
     from bench.engine import bench_engine, bench_retrieval, sample_answers
     from bench.ingest import bench_ingest
-    from bench.editing import bench_editing
     from bench.insights import bench_insights
     from bench.relevance import bench_relevance
     from bench.rest import bench_rest

@@ -250,7 +250,7 @@ def find_items(
             for i, entry in enumerate(entries(stage, lane)):
                 text = entry_text(entry)
                 have = set(stems(text))
-                hits = sum(1 for w in wanted if w in have or _close(w, have))
+                hits = sum(_hit(w, have) for w in wanted)
                 if not hits:
                     continue
                 exact = text.strip().lower() == words.strip().lower()
@@ -258,6 +258,16 @@ def find_items(
                 found.append(ItemRef(s, lane, i, score))
     found.sort(key=lambda r: -r.score)
     return found
+
+
+def _hit(stem: str, have: set[str]) -> float:
+    """1 for the same stem or the same word inflected (one stem starts the other, at least
+    four letters: "kassa" ~ "kassas"), 0.5 for a likely typo, else 0."""
+    if stem in have or any(
+        min(len(stem), len(h)) >= 4 and (h.startswith(stem) or stem.startswith(h)) for h in have
+    ):
+        return 1.0
+    return 0.5 if _close(stem, have) else 0.0
 
 
 def _close(stem: str, have: set[str]) -> bool:

@@ -53,6 +53,7 @@ VERB_REACH = 3  # an edit's verb stands among the first words ("please could you
 _MARKUP = re.compile(r"<[^>]{0,200}>")
 _EDGE = " \t\n.,;:!?-–—()[]{}\"'“”„«»"
 _JOINERS = {"and", "ja", "ning", "&", "sekä", "plus"}
+_NAME_AS = {"nimeks", "nimeksi", "nimeltä"}
 _NAMING = {"for", "called", "named", "nimeltä", "nimeltään", "nimega", "nimelt"}
 
 
@@ -228,7 +229,9 @@ def understand(instruction: str, journey: JourneyMap) -> EditPlan | None:
         )
     parse = _Parse(reading, journey, lang)
     verb = parse.verb()
-    if verb is None or (verb[1] > VERB_REACH and verb[0] != "feel"):
+    if verb is None:
+        return _verbless_emotion(parse)
+    if verb[1] > VERB_REACH and verb[0] != "feel":
         return None
     kind, at, length = verb
     reading.use(at, length)
@@ -266,11 +269,24 @@ def _persona(parse: _Parse) -> tuple[PersonaField | None, set[int]] | None:
 
 
 def _map_field(parse: _Parse, exclude: set[int]) -> tuple[MapField, set[int]] | None:
-    for name, terms in grammar().map_fields.items():
-        for at, length in parse.find(terms.all()):
-            if at not in exclude:
-                return name, set(range(at, at + length))
-    return None
+    """The map field named first in the instruction, with every token naming it
+    ("ülevaatuse sageduseks": both words name the review cadence)."""
+    found: list[tuple[int, MapField]] = [
+        (at, name)
+        for name, terms in grammar().map_fields.items()
+        for at, _ in parse.find(terms.all())
+        if at not in exclude
+    ]
+    if not found:
+        return None
+    first, name = min(found)
+    used = {
+        i
+        for at, length in parse.find(grammar().map_fields[name].all())
+        if at not in exclude
+        for i in range(at, at + length)
+    }
+    return name, used | {first}
 
 
 def _map_type(text: str) -> MapType | None:
@@ -474,7 +490,10 @@ def _new_stage_word(parse: _Parse, refs: list[StageRef]) -> int | None:
     words = parse.reading.words
     stage_words, new_words = all_terms(g.stage_words), all_terms(g.new_words)
     fillers = set(all_terms(g.fillers))
-    owned = _ref_tokens(refs, parse)
+    placing_terms = all_terms(g.after_words) + all_terms(g.before_words)
+    placed = [r for r in refs if r.first > 0 and longest_at(placing_terms, words, r.first - 1)]
+    owned = _ref_tokens([r for r in refs if r not in placed], parse)
+    owned |= {i for r in placed for i in range(r.first, r.last + 1)}
     verb_end = max(parse.reading.used, default=-1)
     for at, length in parse.find(stage_words):
         if at in owned:
@@ -504,6 +523,8 @@ def _add(parse: _Parse) -> EditPlan:
     item_lanes = [lane for lane in lanes if lane[0] != "emotion"]
     if len(item_lanes) < len(lanes) and not item_lanes:
         return _set_emotion(parse, refs)  # "laita Oston tunteeksi +1"
+    if refs and not item_lanes and _names_it(parse):
+        return _rename_stage(parse, refs)  # "Pane viimase etapi nimeks 'Pärast reisi'"
     new_stage = _new_stage_word(parse, refs)
     as_new = [r for r in refs if r.by_position and _is_translative(parse, r)]
     if not item_lanes and (new_stage is not None or (as_new and len(as_new) == len(refs))):
@@ -538,6 +559,10 @@ def _add(parse: _Parse) -> EditPlan:
             for ref in targets
         ]
     )
+
+
+def _names_it(parse: _Parse) -> bool:
+    return any(w.text in _NAME_AS for w in parse.reading.words)
 
 
 def _is_translative(parse: _Parse, ref: StageRef) -> bool:
@@ -959,6 +984,15 @@ def _set_emotion(parse: _Parse, refs: list[StageRef]) -> EditPlan:
             SetEmotion(stage=ref.stage, score=score, label=label) for ref in _targets(refs, parse)
         ]
     )
+
+
+def _verbless_emotion(parse: _Parse) -> EditPlan | None:
+    """ "Teadlikkuse etapi meeleolu: 1, uudishimulik": an emotion named for a stage."""
+    refs = parse.stages()
+    emotion = [lane for lane in parse.lanes() if lane[0] == "emotion"]
+    if not refs or not emotion or _emotion_said(parse) is None:
+        return None
+    return _set_emotion(parse, refs)
 
 
 def _feel(parse: _Parse) -> EditPlan | None:

@@ -23,7 +23,11 @@ def explain(journey: JourneyMap, question: str) -> str | None:
         words = reading.quotes[0].text
     else:
         why = {w for phrase in grammar().why.all() for w in phrase.lower().split()}
-        kept = [w.text for w in reading.words if w.text not in why and w.text not in HERE_WORDS]
+        kept = [
+            w.text
+            for w in reading.words
+            if w.text not in why and w.text not in HERE_WORDS and w.text.isalnum()
+        ]
         words = " ".join(kept)
     found = find_items(journey, words, None, None)
     if not found or found[0].score < 0.6:
