@@ -111,6 +111,18 @@ def draft(
             errors.print(f"Wrote {path}", highlight=False)
 
 
+def read_map(path: Path, default_lang: Lang = "en") -> JourneyMap:
+    """A map file read as what it is (md, csv, xlsx, json), or a clear error and exit 2."""
+    from assistant.formats.parse import MapParseError, parse_map
+
+    try:
+        return parse_map(path.read_bytes(), None, filename=path.name, default_lang=default_lang)
+    except FileNotFoundError:
+        fail(f"{path} does not exist.")
+    except MapParseError as exc:
+        fail(str(exc))
+
+
 def critique(
     path: Annotated[Path, typer.Argument(help="A map: .md, .csv, .xlsx or .json")],
     as_json: Annotated[
@@ -119,14 +131,7 @@ def critique(
     offline: OfflineOption = False,
 ) -> None:
     """Critique a journey map against the guideline catalog; every finding cites its source."""
-    from assistant.formats.parse import MapParseError, parse_map
-
-    try:
-        journey = parse_map(path.read_bytes(), None, filename=path.name)
-    except FileNotFoundError:
-        fail(f"{path} does not exist.")
-    except MapParseError as exc:
-        fail(str(exc))
+    journey = read_map(path)
     critiqued = open_services(quiet=True, offline=offline).critique(journey)
     print_notices(critiqued.notices)
     report = critiqued.value
@@ -244,14 +249,7 @@ def edit(
 ) -> None:
     """Change a map by saying what to change (offline, or the model when configured); exit 2
     with a message when nothing could be understood."""
-    from assistant.formats.parse import MapParseError, parse_map
-
-    try:
-        journey = parse_map(path.read_bytes(), None, filename=path.name, default_lang=lang or "en")
-    except FileNotFoundError:
-        fail(f"{path} does not exist.")
-    except MapParseError as exc:
-        fail(str(exc))
+    journey = read_map(path, lang or "en")
     if lang is not None and lang != journey.language:
         journey = journey.model_copy(update={"language": lang})
     edited = open_services(quiet=True, offline=offline).edit(instruction, journey)
