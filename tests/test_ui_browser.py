@@ -226,13 +226,15 @@ def test_a_change_said_in_the_chat_is_proposed_accepted_and_undone(
     expect(table).not_to_contain_text("Self-checkout till")  # nothing changes before Accept
     page.screenshot(path=str(SHOTS / "edit-proposal.png"), full_page=False)
     page.locator("#polku-accept").click()
+    expect(page.locator("#polku-chat")).to_contain_text("version 2", timeout=TIMEOUT)
     expect(proposal).to_be_hidden()
-    expect(table).to_contain_text("Self-checkout till")
-    expect(findings).not_to_contain_text("no opportunity")
-    expect(page.locator("#polku-chat")).to_contain_text("version 2")
+    frame = page.frame_locator("#polku-map iframe")
+    expect(frame.locator("table.map")).to_contain_text("Self-checkout till", timeout=TIMEOUT)
+    expect(table).to_contain_text("Self-checkout till", timeout=TIMEOUT)
+    expect(findings).not_to_contain_text("no opportunity", timeout=TIMEOUT)
     _enter(page, "undo")
-    expect(page.locator("#polku-chat")).to_contain_text("Undone")
-    expect(table).not_to_contain_text("Self-checkout till")
+    expect(page.locator("#polku-chat")).to_contain_text("Undone", timeout=TIMEOUT)
+    expect(table).not_to_contain_text("Self-checkout till", timeout=TIMEOUT)
     context.close()
 
 

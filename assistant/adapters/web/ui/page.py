@@ -165,7 +165,9 @@ class Page:
                 box_shown,
                 diff,
             )
-            box = gr.skip()
+            # Each update is sent once: a table sent again while it re-renders can keep
+            # its old rows in the browser.
+            box = frame = frame_html = findings = box_shown = diff = gr.skip()
         yield (
             self.chat(session),
             box,
