@@ -4,13 +4,17 @@ map already holds; proposed like any edit."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from assistant.capabilities.drafting.fill import StageFiller, suggested
 from assistant.capabilities.drafting.trades import GENERIC, TradeFit
 from assistant.capabilities.editing.apply import ENTRY_LANES, entries, entry_text
+from assistant.capabilities.editing.reading import read, stage_refs
 from assistant.capabilities.stage_roles import journey_roles
 from assistant.catalog.library import library
 from assistant.domain import JourneyMap
-from assistant.domain.edits import AddItem
+from assistant.domain.edits import AddItem, EditPlan
+from assistant.language.i18n import t
 from assistant.retrieval.meaning import Meaning
 
 #: How many ideas of each lane one request proposes.
@@ -68,3 +72,28 @@ def ideas_for(journey: JourneyMap, stage: int, meaning: Meaning) -> list[AddItem
                 text = pick.entry.text.get(lang) if lane == "pain_points" else pick.text
                 found.append(AddItem(stage=stage, lane=lane, text=text, provenance=provenance))
     return found
+
+
+@dataclass(frozen=True)
+class IdeasAsked:
+    """What "more ideas for <stage>" comes to: the operations and the line that
+    introduces them, or only a message (no stage named, nothing left to suggest)."""
+
+    message: str
+    plan: EditPlan | None = None
+
+
+def ideas_asked(journey: JourneyMap, text: str, meaning: Meaning) -> IdeasAsked:
+    """The ideas for the stage ``text`` names, for the page and Slack alike."""
+    lang = journey.language
+    refs = stage_refs(read(text), journey)
+    if not refs:
+        stages = ", ".join(stage.name for stage in journey.stages)
+        return IdeasAsked(t("edit_ideas_which_stage", lang, stages=stages))
+    stage = refs[0].stage
+    name = journey.stages[stage].name
+    found = ideas_for(journey, stage, meaning)
+    if not found:
+        return IdeasAsked(t("edit_no_ideas", lang, stage=name))
+    intro = t("edit_ideas_proposal", lang, stage=name)
+    return IdeasAsked(intro, EditPlan(operations=list(found)))

@@ -15,13 +15,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant.app.ideas import ideas_for
+from assistant.app.ideas import ideas_asked
 from assistant.app.intent import classify
 from assistant.app.services import Services
 from assistant.app.store import MapStore
 from assistant.capabilities.editing.apply import EditError, apply_operations
 from assistant.capabilities.editing.propose import proposal_text, propose
-from assistant.capabilities.editing.reading import read, stage_refs
 from assistant.capabilities.editing.why import explain
 from assistant.capabilities.insights.mine import ResearchFile
 from assistant.capabilities.interview.interviewer import Interviewer, InterviewState
@@ -323,19 +322,11 @@ class Session:
         if journey is None:
             yield from self._say(t("edit_no_map", self.state.lang))
             return
-        lang = journey.language
-        refs = stage_refs(read(text), journey)
-        if not refs:
-            yield from self._say(t("edit_ideas_which_stage", lang, stages=_stages(journey)))
+        asked = ideas_asked(journey, text, self.services.meaning)
+        if asked.plan is None:
+            yield from self._say(asked.message)
             return
-        stage = refs[0].stage
-        found = ideas_for(journey, stage, self.services.meaning)
-        name = journey.stages[stage].name
-        if not found:
-            yield from self._say(t("edit_no_ideas", lang, stage=name))
-            return
-        intro = t("edit_ideas_proposal", lang, stage=name)
-        yield from self._propose(journey, EditPlan(operations=list(found)), text, intro)
+        yield from self._propose(journey, asked.plan, text, asked.message)
 
     def _usage_since(self, before: TokenUsage) -> Iterator[Event]:
         turn = self.meter.total - before

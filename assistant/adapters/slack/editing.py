@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from assistant.adapters.slack.format import SlackMessage, notice_message
 from assistant.adapters.slack.threads import ThreadMaps, ThreadState
-from assistant.app.ideas import ideas_for
+from assistant.app.ideas import ideas_asked
 from assistant.app.services import Services
 from assistant.capabilities.editing.apply import EditError, apply_operations
 from assistant.capabilities.editing.propose import proposal_text, propose
-from assistant.capabilities.editing.reading import read, stage_refs
 from assistant.capabilities.editing.why import explain
 from assistant.domain import JourneyMap
 from assistant.domain.edits import EditPlan
@@ -65,17 +64,10 @@ class ThreadEditor:
         return notice_message(shown)
 
     def ideas(self, text: str) -> SlackMessage:
-        refs = stage_refs(read(text), self.journey)
-        if not refs:
-            stages = ", ".join(s.name for s in self.journey.stages)
-            return notice_message(t("edit_ideas_which_stage", self.lang, stages=stages))
-        stage = refs[0].stage
-        found = ideas_for(self.journey, stage, self.services.meaning)
-        name = self.journey.stages[stage].name
-        if not found:
-            return notice_message(t("edit_no_ideas", self.lang, stage=name))
-        intro = t("edit_ideas_proposal", self.lang, stage=name)
-        return self._propose(EditPlan(operations=list(found)), text, intro)
+        asked = ideas_asked(self.journey, text, self.services.meaning)
+        if asked.plan is None:
+            return notice_message(asked.message)
+        return self._propose(asked.plan, text, asked.message)
 
     def accept(self) -> SlackMessage:
         pending = self.state.pending

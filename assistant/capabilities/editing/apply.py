@@ -118,13 +118,12 @@ def _new_entry(lane: str, text: str, op: AddItem | None = None) -> Any:
 
 
 def _converted(entry: Any, lane: str) -> Any:
-    """An entry moved into ``lane``, in that lane's shape (its provenance kept)."""
+    """An entry moved into ``lane``: itself when the lane holds its shape, else its words
+    in that lane's shape (its provenance kept)."""
     moved = _new_entry(lane, entry_text(entry))
+    if type(moved) is type(entry):
+        return entry
     moved.provenance = entry.provenance
-    if isinstance(entry, Opportunity) and isinstance(moved, Opportunity):
-        return entry
-    if isinstance(entry, Touchpoint) and isinstance(moved, Touchpoint):
-        return entry
     return moved
 
 

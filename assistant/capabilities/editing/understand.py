@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.capabilities.editing.apply import ITEM_LANES, entries, entry_text
-from assistant.capabilities.editing.grammar import Token, grammar, longest_at, tokens
+from assistant.capabilities.editing.grammar import grammar, longest_at, tokens
 from assistant.capabilities.editing.reading import (
     ItemRef,
     Quote,
@@ -1072,10 +1072,3 @@ def _move(parse: _Parse) -> EditPlan:
             )
         ]
     )
-
-
-def operations_of(plan: EditPlan | None) -> list[Operation]:
-    return list(plan.operations) if plan else []
-
-
-__all__ = ["MAX_INSTRUCTION", "Token", "understand"]
