@@ -43,8 +43,8 @@ table.map{min-width:100%;border-collapse:separate;border-spacing:0;table-layout:
 table.map th,table.map td{border:1px solid var(--line);padding:.4rem .5rem;vertical-align:top;
 text-align:left;overflow-wrap:break-word;word-break:normal;hyphens:manual}
 table.map thead th,table.map th[scope=row]{background:var(--head)}
-table.map th[scope=row]{position:sticky;left:0;z-index:1}
-table.map col.lane{width:9.5rem}
+table.map th[scope=row]{position:sticky;left:0;z-index:1;overflow-wrap:normal}
+table.map col.lane{width:11.5rem}
 table.map col.stage{width:13rem}
 ul.items{list-style:none;margin:0;padding:0}
 ul.items li{margin:0 0 .3rem;padding:.15rem .3rem;border:1px solid transparent;border-radius:4px}
@@ -70,7 +70,7 @@ td.missing{color:#8a94a0;font-style:italic}
 @media (max-width:600px){
 body{margin:.5rem;font-size:.95rem}
 h1{font-size:1.2rem}
-table.map col.lane{width:6.5rem}
+table.map col.lane{width:9rem}
 table.map col.stage{width:11rem}
 dl{grid-template-columns:1fr}
 }
@@ -179,7 +179,7 @@ def _table(journey: JourneyMap) -> str:
             cells = "".join(f"<td>{_entries(entries)}</td>" for entries in row.cells)
         rows.append(f'<tr><th scope="row">{_e(row.name)}</th>{cells}</tr>')
     return (
-        f'<div class="canvas"><table class="map" style="width:{9.5 + 13 * len(stages):g}rem">'
+        f'<div class="canvas"><table class="map" style="width:{11.5 + 13 * len(stages):g}rem">'
         '\n<colgroup><col class="lane">'
         + '<col class="stage">' * len(stages)
         + f'</colgroup>\n<thead><tr><th scope="col"></th>{head}</tr></thead>\n<tbody>\n'

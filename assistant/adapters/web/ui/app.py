@@ -23,6 +23,10 @@ CSS = """
 .polku-findings td, .polku-findings th { border-bottom: 1px solid #ddd; padding: 4px; }
 .polku-findings tr.critical td:first-child { color: #b00020; font-weight: bold; }
 #polku-badge { text-align: right; }
+#polku-title h2, #polku-badge p { overflow-wrap: normal; word-break: normal; }
+#polku-header { flex-wrap: wrap !important; }
+#polku-title { flex: 1 1 280px !important; min-width: 280px !important; }
+@media (max-width: 600px) { #polku-title h2 { font-size: 1.3rem; } }
 .polku-diff { width: 100%; border-collapse: collapse; font-size: 0.92em; }
 .polku-diff td, .polku-diff th { border-bottom: 1px solid #ddd; padding: 4px 6px; }
 .polku-diff td.before { color: #8a1c1c; text-decoration: line-through; }
@@ -44,8 +48,10 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             "", storage_key="polku-owner", secret=browser_secret(services.settings)
         )
         browser_lang = gr.Textbox(visible=False, elem_id="polku-browser-lang")
-        with gr.Row():
-            title_md = gr.Markdown(f"## {t('ui_title', lang)}", elem_id="polku-title")
+        with gr.Row(elem_id="polku-header"):
+            title_md = gr.Markdown(
+                f"## {t('ui_title', lang)}", elem_id="polku-title", min_width=300
+            )
             language = gr.Dropdown(
                 LANGUAGE_CHOICES,
                 value=lang,
@@ -54,7 +60,9 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 min_width=140,
                 elem_id="polku-language",
             )
-            badge = gr.Markdown(f"**{badge_text(services, lang)}**", elem_id="polku-badge")
+            badge = gr.Markdown(
+                f"**{badge_text(services, lang)}**", elem_id="polku-badge", min_width=140
+            )
         with gr.Row():
             with gr.Column(scale=4, min_width=340):
                 chatbot = gr.Chatbot(
