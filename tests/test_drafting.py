@@ -255,3 +255,21 @@ def test_stage_models(stages: list[str] | None, model_id: str, count: int) -> No
     assert len(journey.stages) == count
     if model_id == "custom":
         assert [s.name for s in journey.stages] == stages
+
+
+def test_a_broad_trades_items_for_another_branch_stay_out() -> None:
+    """Public services cover health centres too: a daycare office's remedies and items are
+    its own, never a patient's prescription."""
+    answers = _answers(
+        "fi",
+        "Kaupungin varhaiskasvatuksen palveluohjaus: käsittelemme päiväkotihakemukset ja "
+        "teemme hoitopaikkapäätökset",
+        ["sähköinen asiointi", "puhelin"],
+        [
+            "hoitopaikkapäätös tulee vasta kaksi viikkoa ennen aloitusta",
+            "vanhemmat eivät tiedä, milloin hakemus pitää jättää",
+        ],
+    )
+    journey = draft_map(answers)
+    texts = " ".join(_suggestions(journey)).casefold()
+    assert "potila" not in texts and "resepti" not in texts

@@ -339,3 +339,57 @@ def test_any_map_round_trips(fmt: str, journey: JourneyMap) -> None:
 @given(name=st.sampled_from(EXTRA_LANES))
 def test_extra_lane_names_are_not_lane_synonyms(name: str) -> None:
     assert lane(name) is None
+
+
+def _evidence_map() -> JourneyMap:
+    journey = good_map()
+    quote = Source(
+        doc_id="user/reviews.csv",
+        title="reviews.csv",
+        chunk_id="row 12",
+        snippet="We queued | for 20 *minutes* at the till",
+    )
+    journey.stages[1].pain_points.append(
+        Item(text="Queue at the till", provenance=Provenance(kind="evidence", source=quote))
+    )
+    journey.stages[0].emotion = Emotion(
+        score=2,
+        label="delighted",
+        reason="The barista remembered my order",
+        provenance=Provenance(
+            kind="evidence",
+            source=Source(
+                doc_id="user/interviews.docx",
+                title="interviews.docx",
+                chunk_id="paragraph 4",
+                snippet="She remembered my order, lovely",
+            ),
+        ),
+    )
+    journey.stages[2].actions.append(Item(text="Pays [1]"))  # the person's own brackets
+    return journey
+
+
+@pytest.mark.parametrize("fmt", ("md", "csv", "xlsx"))
+def test_evidence_items_keep_their_quote_and_source_in_table_exports(fmt: str) -> None:
+    journey = _evidence_map()
+    data, filename, _ = render(journey, fmt)
+    back = parse_map(data, None, filename=filename)
+    pain = back.stages[1].pain_points[-1]
+    assert pain.text == "Queue at the till"
+    assert pain.provenance == journey.stages[1].pain_points[-1].provenance
+    assert back.stages[0].emotion.reason == "The barista remembered my order"
+    assert back.stages[0].emotion.provenance == journey.stages[0].emotion.provenance
+    assert back.stages[2].actions[-1].text == "Pays [1]"
+    assert back.stages[2].actions[-1].provenance.kind == "user"
+    assert len(back.stages) == len(journey.stages)  # the notes are not read as a lane
+    assert_same_map(journey, back, fmt)
+
+
+def test_markdown_export_lists_each_evidence_note_under_the_table() -> None:
+    data = render(_evidence_map(), "md")[0]
+    text = data.decode() if isinstance(data, bytes) else data
+    assert "Queue at the till [^2]" in text
+    notes = text.split("**Evidence from your research**")[1]
+    assert "[^1]: “She remembered my order, lovely” — interviews.docx · paragraph 4" in notes
+    assert "reviews.csv · row 12" in notes

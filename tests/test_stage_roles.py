@@ -95,3 +95,15 @@ def test_a_list_is_split_as_the_person_meant(text: str, items: list[str]) -> Non
 )
 def test_a_channel_is_as_online_or_offline_as_it_is(channel: str, kind: str) -> None:
     assert channel_kind(channel) == kind
+
+
+def test_signal_words_of_another_language_do_not_count() -> None:
+    """ "ei näe" is an Estonian discover signal ("does not see us"); in Finnish the same
+    letters say nothing of the sort."""
+    from assistant.capabilities.stage_roles import _signal_counts
+    from assistant.catalog.roles import ROLES
+
+    finnish = _signal_counts("netistä ei näe, mitä kokoja hyllyssä on", "fi")
+    estonian = _signal_counts("tänavalt meid lihtsalt ei näe", "et")
+    assert finnish[ROLES.index("discover")] == 0
+    assert estonian[ROLES.index("discover")] >= 1

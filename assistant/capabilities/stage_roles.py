@@ -17,9 +17,10 @@ from typing import Literal
 import numpy as np
 
 from assistant.catalog.library import LibraryTouchpoint, library
-from assistant.catalog.roles import ROLES, Role, roles
+from assistant.catalog.roles import ROLES, Role, role_statements, roles
 from assistant.catalog.stage_models import known_roles, stage_models
 from assistant.domain import JourneyMap, Lang
+from assistant.language.detect import guess_language
 from assistant.language.vocabulary import mentions, mentions_within
 from assistant.retrieval.meaning import Meaning
 
@@ -111,7 +112,8 @@ def journey_roles(journey: JourneyMap, meaning: Meaning) -> list[tuple[Role, ...
 # --- what a sentence is about -----------------------------------------------------------
 SIGNAL_WEIGHT = 1.0  # per signal word the sentence uses (at most MAX_SIGNALS count)
 MAX_SIGNALS = 2
-NEIGHBOURS = 9  # library sentences that vote on a sentence's role
+NEIGHBOURS = 15  # library sentences and labelled statements that vote on a sentence's role
+VOTE_WEIGHT = 3.0  # how much their vote (shares summing to one) counts beside the signal words
 MEANING_WEIGHT = 0.25  # how much the sentence's closeness to each role's description counts
 Lane = Literal["pain_points", "goals", "touchpoints"]
 
@@ -139,7 +141,24 @@ def _prototypes(lang: Lang, lane: Lane) -> tuple[tuple[str, ...], tuple[Role, ..
                 ]
             texts += found
             labels += [role] * len(found)
+    if lane == "pain_points":  # what goes wrong where, in owners' and customers' words
+        for role, statements in role_statements(lang).statements.items():
+            texts += statements
+            labels += [role] * len(statements)
     return tuple(texts), tuple(labels)
+
+
+def _signals(role: Role, lang: Lang, text: str) -> list[str]:
+    """The signal words of ``role`` in the sentence's own language (and the map's): a word of
+    another language can be a different word here ("ei näe" is Estonian, not Finnish)."""
+    found = roles().roles[role].signals
+    written = guess_language(text) or lang
+    return [*found.get(lang), *(found.get(written) if written != lang else [])]
+
+
+def _signal_counts(text: str, lang: Lang) -> list[int]:
+    """Signal words per role the sentence uses (at most ``MAX_SIGNALS`` each)."""
+    return [min(MAX_SIGNALS, mentions_within(text, _signals(role, lang, text))) for role in ROLES]
 
 
 def sentence_roles(text: str, lang: Lang, lane: Lane, meaning: Meaning) -> np.ndarray:
@@ -154,14 +173,9 @@ def sentences_roles(texts: Sequence[str], lang: Lang, lane: Lane, meaning: Meani
     the signal words it uses, plus the vote of the library sentences of the same kind that
     mean most nearly the same (weighted by their similarity, summing to one), plus how close
     it is to each role's own description (standardised across the roles)."""
-    catalog = roles().roles
-    signals = np.array(
-        [
-            [min(MAX_SIGNALS, mentions_within(text, catalog[r].signals.all())) for r in ROLES]
-            for text in texts
-        ],
-        dtype=np.float32,
-    ).reshape(len(texts), len(ROLES))
+    signals = np.array([_signal_counts(text, lang) for text in texts], dtype=np.float32).reshape(
+        len(texts), len(ROLES)
+    )
     prototypes, labels = _prototypes(lang, lane)
     similarity = meaning.similarity(list(texts), list(prototypes))
     label_index = np.array([ROLES.index(label) for label in labels])
@@ -174,7 +188,7 @@ def sentences_roles(texts: Sequence[str], lang: Lang, lane: Lane, meaning: Meani
     about = meaning.similarity(list(texts), [_descriptor(role, lang) for role in ROLES])
     spread = about.std(axis=1, keepdims=True)
     standard = (about - about.mean(axis=1, keepdims=True)) / np.where(spread == 0, 1, spread)
-    scores: np.ndarray = SIGNAL_WEIGHT * signals + shares + MEANING_WEIGHT * standard
+    scores: np.ndarray = SIGNAL_WEIGHT * signals + VOTE_WEIGHT * shares + MEANING_WEIGHT * standard
     return scores
 
 
@@ -187,4 +201,5 @@ def role_texts(lang: Lang) -> list[str]:
         for text in (_descriptor(role, lang), *roles().roles[role].examples.get(lang))
     ]
     names = [stage.name.get(lang) for model in stage_models().models for stage in model.stages]
-    return labels + names
+    statements = [text for texts in role_statements(lang).statements.values() for text in texts]
+    return labels + names + statements

@@ -12,10 +12,11 @@ def validate_all() -> list[str]:
     from assistant.catalog.guidelines import guidelines
     from assistant.catalog.insight_kinds import insight_kinds
     from assistant.catalog.library import library
-    from assistant.catalog.roles import roles
+    from assistant.catalog.roles import role_statements, roles
     from assistant.catalog.seeds import seeds
     from assistant.catalog.stage_models import stage_models
     from assistant.catalog.theme_concepts import theme_concepts
+    from assistant.domain import LANGS
     from assistant.language.vocabulary import vocabulary
 
     problems: list[str] = []
@@ -28,6 +29,7 @@ def validate_all() -> list[str]:
         insight_kinds,
         theme_concepts,
         seeds,
+        lambda: [role_statements(lang) for lang in LANGS],
     ):
         try:
             loader()

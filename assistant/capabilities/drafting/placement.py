@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.capabilities.drafting.fill import UNSURE_GENERIC_PRIOR, Pick, opportunity
 from assistant.capabilities.drafting.stages import PlannedStage
-from assistant.capabilities.drafting.trades import TradeFit
+from assistant.capabilities.drafting.trades import TradeFit, elsewhere
 from assistant.capabilities.stage_roles import Lane, sentence_roles, touchpoint_text
 from assistant.catalog.library import LibraryPain, TradeLibrary
 from assistant.catalog.roles import ROLES, Role, roles
@@ -121,6 +121,8 @@ class Placer:
         remedies = [p.entry.remedy.text.get(self.lang) for p in picks]
         here = self.meaning.similarity([self.context], remedies)[0]  # fits this business
         total = fit + CONTEXT_WEIGHT * here + np.array([p.prior for p in picks])
+        away = elsewhere(remedies, [p.trade.trade for p in picks], self.fit, self.meaning)
+        total[np.array(away, dtype=bool)] = -np.inf  # a remedy of another kind of business
         best = picks[int(np.argmax(total))]
         chosen: LibraryPain = best.entry
         owners = self.fit.primary if best.trade is self.fit.generic else best.trade

@@ -27,6 +27,8 @@ CLOSEST = 3
 MIN_LEAD = 0.012  # how far the best trade must stand above the typical one to count
 SECOND_WITHIN = 0.012  # a second trade joins when it is this close to the best (and named)
 CLEAR_LEAD = 0.025  # the best trade is beyond doubt when this far above the second
+ELSEWHERE = 0.01  # an item sounds like another trade when this much closer to its profiles...
+LESS_FIT = 0.04  # ...and that trade fits the business this much worse than the item's own
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,41 @@ def score_trades(text: str, meaning: Meaning) -> dict[str, float]:
         named = min(MAX_ALIASES, mentions(text, trade.aliases.all()))
         scores[trade.trade] = float(similarity.mean()) + ALIAS_WEIGHT * named
     return scores
+
+
+def elsewhere(texts: list[str], own: list[str], fit: TradeFit, meaning: Meaning) -> list[bool]:
+    """Whether each library item (``texts``, from the trades ``own``) is about another kind
+    of business that fits this one clearly worse: a broad trade's item for one of its
+    branches (a health centre's prescriptions among the public services a daycare office
+    drafts from). Generic items belong everywhere."""
+    names = [name for name in fit.scores if name in library()]
+    if not texts or not names:
+        return [False] * len(texts)
+    every = library()
+    closeness = np.stack(
+        [
+            np.sort(meaning.similarity(texts, profiles(every[name])), axis=1)[:, -CLOSEST:].mean(
+                axis=1
+            )
+            for name in names
+        ],
+        axis=1,
+    )
+    found = []
+    for row, trade in enumerate(own):
+        if trade not in names:
+            found.append(False)
+            continue
+        mine = closeness[row, names.index(trade)]
+        found.append(
+            any(
+                closeness[row, column] > mine + ELSEWHERE
+                and fit.scores[other] < fit.scores[trade] - LESS_FIT
+                for column, other in enumerate(names)
+                if other != trade
+            )
+        )
+    return found
 
 
 def fit_trades(answers: InterviewAnswers, meaning: Meaning) -> TradeFit:

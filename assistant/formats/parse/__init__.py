@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from assistant.domain import JourneyMap, Lang
+from assistant.formats.notes import apply_notes, notes_in_lines, split_note_rows
 from assistant.formats.parse.errors import MapParseError, NoLanesError
 from assistant.formats.parse.grid import Parsed, Table, read_stages
 from assistant.formats.parse.jsonmap import describe, read_json
@@ -79,20 +80,25 @@ def _parse(
         if isinstance(text_or_bytes, str) or not text_or_bytes.startswith(_ZIP):
             raise MapParseError("This is not an .xlsx workbook. Save the file as .xlsx or CSV.")
         table, entries = read_xlsx(text_or_bytes)
-        return _from_tables([table], entries, None, filename, default_lang)
+        rows, notes = split_note_rows(table.rows)
+        found = _from_tables([Table(rows, table.where)], entries, None, filename, default_lang)
+        return apply_notes(found, notes)
     text = decode(text_or_bytes)
     if fmt == "json":
         return read_json(text)
     if fmt == "csv":
         table, entries = read_csv(text)
-        return _from_tables([table], entries, None, filename, default_lang)
+        rows, notes = split_note_rows(table.rows)
+        found = _from_tables([Table(rows, table.where)], entries, None, filename, default_lang)
+        return apply_notes(found, notes)
     doc = read_markdown(text)
     if not doc.tables:
         raise MapParseError(
             "No table found. Put the map in a Markdown table (| | Stage 1 | Stage 2 |, one "
             "row per lane), or upload a CSV, Excel or JSON file."
         )
-    return _from_tables(doc.tables, doc.entries, doc.heading, filename, default_lang)
+    found = _from_tables(doc.tables, doc.entries, doc.heading, filename, default_lang)
+    return apply_notes(found, notes_in_lines(unmask(mask(line)) for line in text.splitlines()))
 
 
 def guess_format(content: str | bytes, filename: str | None = None) -> Format:

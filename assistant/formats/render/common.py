@@ -25,6 +25,7 @@ from assistant.domain import (
     Stage,
     Touchpoint,
 )
+from assistant.formats.notes import NoteKey, footnote, key, number_sources
 from assistant.formats.syntax import escape, mark
 from assistant.formats.terms import annotation_label, lane_display, meta_display
 from assistant.language.i18n import t
@@ -57,7 +58,10 @@ class Entry:
     def suggested(self) -> bool:
         return self.kind in SUGGESTED
 
-    def marked(self) -> str:
+    def marked(self, notes: dict[NoteKey, int] | None = None) -> str:
+        """The text with its suggestion mark, or an evidence item's note number."""
+        if self.kind == "evidence" and self.source and notes and key(self.source) in notes:
+            return f"{self.text} {footnote(notes[key(self.source)])}"
         return self.text + mark(self.kind)
 
 
@@ -160,6 +164,31 @@ def emotion(e: Emotion, style: Style) -> list[Entry]:
 def has_evidence(journey: JourneyMap) -> bool:
     rows = lane_rows(journey, "plain")
     return any(e.kind == "evidence" for row in rows for entries in row.cells for e in entries)
+
+
+def evidence_notes(journey: JourneyMap) -> dict[NoteKey, int]:
+    """A note number for each research source the map's evidence items cite."""
+    rows = lane_rows(journey, "plain")
+    return number_sources(
+        e.source
+        for row in rows
+        for entries in row.cells
+        for e in entries
+        if e.kind == "evidence" and e.source
+    )
+
+
+def note_sources(journey: JourneyMap) -> list[tuple[int, Source]]:
+    """(number, source) of every evidence note, in number order."""
+    rows = lane_rows(journey, "plain")
+    cited = {
+        key(e.source): e.source
+        for row in rows
+        for entries in row.cells
+        for e in entries
+        if e.kind == "evidence" and e.source
+    }
+    return sorted(((n, cited[k]) for k, n in evidence_notes(journey).items()), key=lambda p: p[0])
 
 
 def has_suggestions(journey: JourneyMap) -> bool:

@@ -65,9 +65,12 @@ def _map_sheet(sheet: Any, journey: JourneyMap) -> None:
     ]
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     suggestion_fill = PatternFill("solid", fgColor=SUGGESTION_FILL)
+    lanes = len(suggested) + 1  # the header and the lanes; evidence notes follow
     for r, row in enumerate(rows, start=1):
         for c, text in enumerate(row, start=1):
             cell = _write(sheet, r, c, text)
+            if r > lanes:
+                continue
             if r == 1 or c == 1:
                 cell.font = Font(bold=True)
                 cell.fill = header_fill
