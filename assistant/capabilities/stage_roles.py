@@ -148,17 +148,20 @@ def _prototypes(lang: Lang, lane: Lane) -> tuple[tuple[str, ...], tuple[Role, ..
     return tuple(texts), tuple(labels)
 
 
-def _signals(role: Role, lang: Lang, text: str) -> list[str]:
-    """The signal words of ``role`` in the sentence's own language (and the map's): a word of
-    another language can be a different word here ("ei näe" is Estonian, not Finnish)."""
-    found = roles().roles[role].signals
-    written = guess_language(text) or lang
-    return [*found.get(lang), *(found.get(written) if written != lang else [])]
-
-
 def _signal_counts(text: str, lang: Lang) -> list[int]:
-    """Signal words per role the sentence uses (at most ``MAX_SIGNALS`` each)."""
-    return [min(MAX_SIGNALS, mentions_within(text, _signals(role, lang, text))) for role in ROLES]
+    """Signal words per role the sentence uses (at most ``MAX_SIGNALS`` each), in the
+    sentence's own language and the map's: a word of another language can be a different
+    word here ("ei näe" is Estonian, not Finnish)."""
+    written = guess_language(text) or lang
+    langs = (lang,) if written == lang else (lang, written)
+    catalog = roles().roles
+    return [
+        min(
+            MAX_SIGNALS,
+            mentions_within(text, [w for x in langs for w in catalog[r].signals.get(x)]),
+        )
+        for r in ROLES
+    ]
 
 
 def sentence_roles(text: str, lang: Lang, lane: Lane, meaning: Meaning) -> np.ndarray:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from assistant.domain import Emotion, Item, JourneyMap, Provenance, Source
+from assistant.domain import LANGS, Emotion, Item, JourneyMap, Provenance, Source
+from assistant.language.i18n import t
 
 NoteKey = tuple[str, str | None, str | None]  # title, location, quote
 MAX_NOTE = 999
@@ -92,9 +93,7 @@ def split_note_rows(rows: list[list[str]]) -> tuple[list[list[str]], dict[int, S
 
 
 def _is_notes_heading(rows: list[list[str]]) -> bool:
-    from assistant.language.i18n import t
-
-    heading = {t("evidence_notes", lang).casefold() for lang in ("en", "fi", "et")}
+    heading = {t("evidence_notes", lang).casefold() for lang in LANGS}
     last = next((c.strip() for c in rows[-1] if c.strip()), "")
     return not last or last.casefold() in heading
 

@@ -166,29 +166,23 @@ def has_evidence(journey: JourneyMap) -> bool:
     return any(e.kind == "evidence" for row in rows for entries in row.cells for e in entries)
 
 
-def evidence_notes(journey: JourneyMap) -> dict[NoteKey, int]:
-    """A note number for each research source the map's evidence items cite."""
-    rows = lane_rows(journey, "plain")
-    return number_sources(
-        e.source
-        for row in rows
-        for entries in row.cells
-        for e in entries
-        if e.kind == "evidence" and e.source
-    )
-
-
 def note_sources(journey: JourneyMap) -> list[tuple[int, Source]]:
-    """(number, source) of every evidence note, in number order."""
-    rows = lane_rows(journey, "plain")
-    cited = {
-        key(e.source): e.source
-        for row in rows
+    """(number, source) of every research source the map's evidence items cite, numbered
+    in the order met."""
+    cited = [
+        e.source
+        for row in lane_rows(journey, "plain")
         for entries in row.cells
         for e in entries
         if e.kind == "evidence" and e.source
-    }
-    return sorted(((n, cited[k]) for k, n in evidence_notes(journey).items()), key=lambda p: p[0])
+    ]
+    first = {key(source): source for source in reversed(cited)}
+    return [(n, first[k]) for k, n in number_sources(cited).items()]
+
+
+def evidence_notes(journey: JourneyMap) -> dict[NoteKey, int]:
+    """The note number of each cited research source."""
+    return {key(source): n for n, source in note_sources(journey)}
 
 
 def has_suggestions(journey: JourneyMap) -> bool:
