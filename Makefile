@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) chromium
 	$(VENV)/bin/polku serve
 
 lint: $(STAMP)

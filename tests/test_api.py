@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -27,7 +28,11 @@ pytestmark = pytest.mark.security
 JSON = "application/json"
 TABLE = "| | Awareness | Purchase |\n|---|---|---|\n| Actions | Sees an ad | Pays |\n"
 CSV = "Lane,Awareness,Consideration,Purchase\nActions,Sees an ad,Compares,Pays\n"
-EXTENSIONS = {"md": "md", "csv": "csv", "xlsx": "xlsx", "json": "json", "mermaid": "mmd"}
+EXTENSIONS = {
+    "mermaid": "mmd",
+    "png": "emotion-curve.png",  # a picture of the curve says so: kahvila-polku-emotion-curve
+    "svg": "emotion-curve.svg",
+}
 MEDIA = {
     "md": "text/markdown",
     "csv": "text/csv",
@@ -35,6 +40,9 @@ MEDIA = {
     "json": "application/json",
     "mermaid": "text/vnd.mermaid",
     "html": "text/html",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "svg": "image/svg+xml",
 }
 
 
@@ -119,6 +127,14 @@ def test_critique_multipart_upload(client: httpx.Client) -> None:
     _assert_report(client.post("/api/critique", files=files))
 
 
+def test_an_export_the_server_cannot_make_is_a_503_saying_what_to_do(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("POLKU_CHROMIUM", str(tmp_path / "no-browser-here"))
+    body = {"map": good_map().model_dump(mode="json"), "format": "pdf"}
+    assert "make chromium" in _refused(client.post("/api/export", json=body), 503)
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_export_every_format(client: httpx.Client, fmt: str) -> None:
     journey = good_map()
@@ -130,7 +146,8 @@ def test_export_every_format(client: httpx.Client, fmt: str) -> None:
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment;")
     extension = EXTENSIONS.get(fmt, fmt)
-    assert f'filename="kahvila-polku.{extension}"' in disposition
+    joint = "-" if "-" in extension else "."
+    assert f'filename="kahvila-polku{joint}{extension}"' in disposition
     assert response.content
     if fmt == "json":
         assert parse_map(response.content, "json") == journey
@@ -183,7 +200,7 @@ def test_a_failing_model_is_named_and_its_fallbacks_are_notice_headers(services:
         ("/api/critique", {"files": {"file": ("old.xls", b"\xd0\xcf\x11\xe0")}}, 422, ".xls"),
         (
             "/api/export",
-            {"json": {"map": good_map().model_dump(mode="json"), "format": "pdf"}},
+            {"json": {"map": good_map().model_dump(mode="json"), "format": "docx"}},
             422,
             "body.format",
         ),

@@ -281,7 +281,7 @@ def test_csv_export_starts_with_a_bom_for_excel() -> None:
 
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="choose one of md, csv"):
-        render(good_map(), "pdf")
+        render(good_map(), "docx")
 
 
 @pytest.mark.parametrize("title", ["", "???", "Åbo / Turku: map"])

@@ -137,6 +137,8 @@ def test_export_downloads_a_file(browser: Any, ui_server: RunningServer, tmp_pat
     context = browser.new_context(accept_downloads=True)
     page = _open(context, ui_server)
     _send(page, PASTED_MAP, "/100")
+    for picture in ("pdf", "png"):  # a one-page PDF and the emotion curve, beside md and html
+        page.get_by_label(picture, exact=True).check()
     link = page.locator("#polku-downloads a").first
     for _ in range(3):  # a click during the page's re-layout after an import can be lost
         page.locator("#polku-export").scroll_into_view_if_needed()
@@ -147,6 +149,9 @@ def test_export_downloads_a_file(browser: Any, ui_server: RunningServer, tmp_pat
         except Exception:
             continue
     expect(link).to_be_visible()
+    names = page.locator("#polku-downloads")
+    for name in (".md", ".html", ".pdf", "emotion-curve", ".png"):
+        expect(names).to_contain_text(name, timeout=20000)
     with page.expect_download() as download_info:
         link.click()
     saved = tmp_path / download_info.value.suggested_filename

@@ -100,6 +100,12 @@ class Emotion(Model):
     reason: str = Field(default="", description="Why the customer feels so at this stage.")
     provenance: Provenance = Field(default_factory=Provenance, description="Where it came from.")
 
+    @property
+    def recorded(self) -> bool:
+        """Whether the map says how the customer feels (a word or a score): a 0 with no word
+        is "not recorded", never "neutral"."""
+        return self.score != 0 or bool(self.label.strip())
+
 
 class Opportunity(Model):
     """An improvement, with who owns it and how success is measured."""

@@ -47,13 +47,16 @@ def load_answers(path: Path) -> InterviewAnswers:
 
 
 def export_map(journey: JourneyMap, out: Path, formats: str) -> list[Path]:
-    from assistant.formats.render import FORMATS, write_files
+    from assistant.formats.render import FORMATS, ExportUnavailable, write_files
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         fail(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}.")
-    return write_files(journey, wanted, out)
+    try:
+        return write_files(journey, wanted, out)
+    except ExportUnavailable as exc:
+        fail(str(exc))
 
 
 def _drafted(

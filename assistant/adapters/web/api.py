@@ -28,7 +28,7 @@ from assistant.domain import Answer, Finding, InsightReport, InterviewAnswers, J
 from assistant.domain.edits import Change, Operation
 from assistant.domain.events import Notice
 from assistant.formats.parse import MapParseError, parse_map
-from assistant.formats.render import FORMATS, ExportFormat, render
+from assistant.formats.render import FORMATS, ExportFormat, ExportUnavailable, render
 from assistant.llm.factory import mode_label
 
 logger = logging.getLogger(__name__)
@@ -358,8 +358,12 @@ def create_api(services: Services) -> FastAPI:
 
     @router.post("/export", response_class=Response)
     def export(body: ExportRequest) -> Response:
-        """The map as a file: md, csv, xlsx, json, mermaid or html."""
-        content, filename, mime = render(body.map, body.format)
+        """The map as a file: md, csv, xlsx, json, mermaid, html or a one-page pdf; png or
+        svg is its emotion curve as a picture."""
+        try:
+            content, filename, mime = render(body.map, body.format)
+        except ExportUnavailable as exc:  # a PDF on a server without chromium
+            raise HTTPException(503, str(exc)) from exc
         headers = {"Content-Disposition": _attachment(filename)}
         return Response(content, media_type=mime, headers=headers)
 

@@ -85,10 +85,6 @@ def _texts(stage: Stage) -> list[str]:
     )
 
 
-def _emotion_recorded(stage: Stage) -> bool:
-    return stage.emotion.score != 0 or bool(stage.emotion.label.strip())
-
-
 def one_persona(m: JourneyMap, c: MapContext) -> list[Hit]:
     if m.persona is None or not m.persona.name.strip():
         return [("persona", {"count": "0", "variant": "none"})]
@@ -153,7 +149,7 @@ def stage_lanes(m: JourneyMap, c: MapContext) -> list[Hit]:
                 ),
                 ("actions", bool(stage.actions)),
                 ("touchpoints", bool(stage.touchpoints)),
-                ("emotion", _emotion_recorded(stage)),
+                ("emotion", stage.emotion.recorded),
                 ("pain_points", bool(stage.pain_points)),
             )
             if not present
@@ -165,7 +161,7 @@ def stage_lanes(m: JourneyMap, c: MapContext) -> list[Hit]:
 
 
 def emotional_lows(m: JourneyMap, c: MapContext) -> list[Hit]:
-    recorded = [s for s in m.stages if _emotion_recorded(s)]
+    recorded = [s for s in m.stages if s.emotion.recorded]
     if not recorded:
         return [("emotion", {"variant": "none"})]
     lowest = min(recorded, key=lambda s: s.emotion.score)

@@ -170,7 +170,7 @@ def _table(journey: JourneyMap) -> str:
     head = "".join(f'<th scope="col">{_e(s.name)}</th>' for s in stages)
     rows = []
     for row in lane_rows(journey, "plain"):
-        if row.key == "emotion" and stages and not any(map(emotion_recorded, stages)):
+        if row.key == "emotion" and stages and not any(s.emotion.recorded for s in stages):
             missing = _e(t("emotion_missing", journey.language))
             cells = f'<td class="missing" colspan="{len(stages)}">{missing}</td>'
         elif row.key == "emotion" and stages:
@@ -204,11 +204,11 @@ def _curve(journey: JourneyMap) -> str:
     points = " ".join(
         f"{i * 100 + 50},{_y(s.emotion.score):g}"
         for i, s in enumerate(stages)
-        if emotion_recorded(s)
+        if s.emotion.recorded
     )
     missing = t("emotion_missing", journey.language)
     marks = "".join(
-        _point(i, n, s) if emotion_recorded(s) else _unrecorded(i, n, s, missing)
+        _point(i, n, s) if s.emotion.recorded else _unrecorded(i, n, s, missing)
         for i, s in enumerate(stages)
     )
     return (
@@ -219,11 +219,6 @@ def _curve(journey: JourneyMap) -> str:
         f'preserveAspectRatio="none"><polyline points="{points}" '
         f'vector-effect="non-scaling-stroke"/></svg>{marks}</svg>'
     )
-
-
-def emotion_recorded(stage: Stage) -> bool:
-    """Whether the map says how the customer feels at this stage (a word or a score)."""
-    return stage.emotion.score != 0 or bool(stage.emotion.label.strip())
 
 
 def _unrecorded(i: int, n: int, stage: Stage, missing: str) -> str:

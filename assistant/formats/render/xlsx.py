@@ -1,4 +1,5 @@
-"""XLSX: a formatted map sheet (stages as columns) and a persona sheet of key/value rows.
+"""XLSX: a formatted map sheet (stages as columns) with the emotion curve's picture under
+it, and a persona sheet of key/value rows.
 
 Every cell is written as a string, never a formula; text a spreadsheet would run as a
 formula is quote-prefixed as in the CSV export. Suggestion cells get a fill of their own.
@@ -18,6 +19,7 @@ from assistant.formats.render.common import (
     persona_pairs,
 )
 from assistant.formats.render.csv_export import sheet_rows
+from assistant.formats.render.curve import render_curve_png
 from assistant.formats.syntax import neutralise
 from assistant.formats.terms import format_words
 from assistant.language.i18n import t
@@ -76,12 +78,27 @@ def _map_sheet(sheet: Any, journey: JourneyMap) -> None:
                 cell.fill = header_fill
             elif suggested[r - 2][c - 2]:
                 cell.fill = suggestion_fill
+    below = len(rows) + 2
     if has_suggestions(journey):
-        _write(sheet, len(rows) + 2, 1, t("legend_marks", journey.language)).fill = suggestion_fill
+        _write(sheet, below, 1, t("legend_marks", journey.language)).fill = suggestion_fill
+        below += 2
+    if journey.stages:
+        _picture(sheet, journey, f"A{below}")
     sheet.column_dimensions["A"].width = LANE_WIDTH
     for c in range(2, len(rows[0]) + 1):
         sheet.column_dimensions[get_column_letter(c)].width = STAGE_WIDTH
     sheet.freeze_panes = "B2"
+
+
+def _picture(sheet: Any, journey: JourneyMap, anchor: str) -> None:
+    """The emotion curve as a picture anchored at ``anchor`` (scaled to about the width of
+    the stage columns)."""
+    from openpyxl.drawing.image import Image
+
+    picture = Image(io.BytesIO(render_curve_png(journey)))
+    scale = 0.5  # drawn at 150 dpi; a sheet shows 72-96
+    picture.width, picture.height = picture.width * scale, picture.height * scale
+    sheet.add_image(picture, anchor)
 
 
 def _persona_sheet(sheet: Any, journey: JourneyMap) -> None:

@@ -28,7 +28,7 @@ from assistant.domain.events import (
     ProposalClosed,
     TextDelta,
 )
-from assistant.formats.render import write_files
+from assistant.formats.render import ExportUnavailable, write_files
 from assistant.language.i18n import t
 
 
@@ -239,7 +239,13 @@ class Page:
             raise gr.Error(t("no_map_yet", session.state.lang))
         folder = self.exports / secrets.token_hex(16)  # unguessable, and no part of the owner id
         folder.mkdir(mode=0o700)
-        return [str(p) for p in write_files(journey, formats or ["md"], folder)]
+        written: list[str] = []
+        for fmt in formats or ["md"]:
+            try:
+                written += [str(p) for p in write_files(journey, [fmt], folder)]
+            except ExportUnavailable:  # the other formats are still written
+                gr.Warning(t("export_unavailable", session.state.lang, format=fmt.upper()))
+        return written
 
     # --- saved maps --------------------------------------------------------------
     def open_map(self, owner: str, map_id: str | None) -> tuple[Any, ...]:
