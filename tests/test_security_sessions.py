@@ -250,12 +250,12 @@ def gradio_call(base: str, api: str, *data: Any) -> list[Any]:
 
 
 def _language_api(base: str) -> str:
-    """The unnamed lambda behind the language dropdown: the endpoint taking (owner, lang)."""
+    """The handler behind the language dropdown (Page.set_language, taking owner and lang)."""
     info = httpx.get(f"{base}/gradio_api/info", timeout=30, trust_env=False).json()
-    for name, endpoint in info["named_endpoints"].items():
-        if [p["parameter_name"] for p in endpoint["parameters"]] == ["o", "la"]:
-            return str(name).lstrip("/")
-    raise AssertionError("no Gradio endpoint takes (owner, language)")
+    endpoint = info["named_endpoints"].get("/set_language")
+    assert endpoint, "no Gradio endpoint for the language dropdown"
+    assert [p["parameter_name"] for p in endpoint["parameters"]] == ["owner", "lang"]
+    return "set_language"
 
 
 @pytest.mark.slow

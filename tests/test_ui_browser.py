@@ -52,7 +52,9 @@ def _send(page: Page, text: str, expect_text: str | None = None) -> None:
     page.locator("#polku-message textarea").fill(text)
     page.locator("#polku-send").click()
     expect(sent).to_have_count(count + 1)
-    expect(sent.last).to_contain_text(text.splitlines()[0].strip(" |"))
+    # A pasted table is drawn as a table: look for its first cell's words.
+    first = next(cell.strip() for cell in text.splitlines()[0].split("|") if cell.strip())
+    expect(sent.last).to_contain_text(first)
     if expect_text:
         expect(chat).to_contain_text(expect_text)
 
@@ -235,10 +237,13 @@ def test_a_change_said_in_the_chat_is_proposed_accepted_and_undone(
     expect(proposal).to_be_hidden()
     frame = page.frame_locator("#polku-map iframe")
     expect(frame.locator("table.map")).to_contain_text("Self-checkout till", timeout=TIMEOUT)
+    # The table draws only the rows in view (a virtual list): look at it as a person would.
+    table.scroll_into_view_if_needed()
     expect(table).to_contain_text("Self-checkout till", timeout=TIMEOUT)
     expect(findings).not_to_contain_text("no opportunity", timeout=TIMEOUT)
     _enter(page, "undo")
     expect(page.locator("#polku-chat")).to_contain_text("Undone", timeout=TIMEOUT)
+    table.scroll_into_view_if_needed()
     expect(table).not_to_contain_text("Self-checkout till", timeout=TIMEOUT)
     context.close()
 
@@ -266,7 +271,15 @@ ESTONIAN_MAP = (
     "| Tegevused | Näeb reklaami | Maksab | Soovitab sõbrale |\n"
     "| Valupunktid | | Pikk järjekord | |\n"
 )
-ENGLISH_CHROME = ["customer journey maps", "There is no map yet", "Offline", "critical", "warn"]
+ENGLISH_CHROME = [
+    "customer journey maps",
+    "There is no map yet",
+    "Offline",
+    "critical",
+    "warn",
+    "Drop File Here",
+    "Click to Upload",
+]
 
 
 def _cells_fit(page: Page) -> list[str]:
@@ -311,6 +324,54 @@ def test_an_estonian_page_has_no_english_and_a_readable_map(
     expect(frame.locator("td.missing")).to_contain_text("märkimata")  # not a flat line at 0
     assert _cells_fit(page) == []
     page.screenshot(path=str(SHOTS / "estonian-page.png"), full_page=False)
+    context.close()
+
+
+def test_picking_estonian_on_an_english_browser_turns_the_whole_page_estonian(
+    browser: Any, ui_server: RunningServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    page = _open(context, ui_server)
+    chat = page.locator("#polku-chat")
+    expect(chat).to_contain_text("What does your business do")
+    expect(page.locator("#polku-map-upload")).to_contain_text("Drop File Here")
+    page.locator("#polku-language input").click()
+    page.get_by_role("option", name="Eesti").click()
+    # The unanswered greeting is said again in Estonian, and Gradio's own words follow.
+    expect(chat).to_contain_text("Millega teie ettevõte tegeleb")
+    expect(chat).not_to_contain_text("What does your business do")
+    expect(page.locator("#polku-map-upload")).to_contain_text("Lohista fail siia")
+    expect(page.locator("#polku-research-upload")).to_contain_text("Lohista fail siia")
+    text = page.locator("body").inner_text()
+    assert not [word for word in ENGLISH_CHROME if word in text], text
+    # A Finnish question on the Estonian page's Ask tab is answered in Finnish, its sources
+    # listed by title (no internal ids), its Markdown rendered.
+    page.get_by_role("tab", name="Küsi").click()
+    question = page.locator("#polku-question textarea")
+    question.fill("Kuinka usein asiakaspolkukartta pitäisi päivittää?")
+    question.press("Enter")
+    answer = page.locator("#polku-answer")
+    expect(answer).to_contain_text("Lähteet:")
+    expect(answer).to_contain_text("neljännesvuosittain")
+    shown = answer.inner_text()
+    assert "**" not in shown and "(practice)" not in shown and "fi/" not in shown, shown
+    assert answer.locator("strong").count() >= 1  # the bold lead of a practice, rendered
+    context.close()
+
+
+def test_the_chat_shows_the_newest_message_after_a_long_reply(
+    browser: Any, ui_server: RunningServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
+    page = _open(context, ui_server)
+    for question in ("Mitä eroa on B2B- ja B2C-asiakaspolulla?", "Mikä on persoona?"):
+        _send(page, question, "Lähteet:")
+        page.wait_for_timeout(600)  # the reply's last words land and the list scrolls
+        last = page.locator("#polku-chat .message-row.bot-row").last
+        expect(last).to_contain_text("Jatketaan haastattelua")
+        log = page.locator("#polku-chat .bubble-wrap")
+        top, seen, height = log.evaluate("e => [e.scrollTop, e.clientHeight, e.scrollHeight]")
+        assert height > seen and top + seen >= height - 4, (top, seen, height)
     context.close()
 
 

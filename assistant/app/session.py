@@ -145,11 +145,26 @@ class Session:
         return self.store.load(self.owner, saved.id)
 
     # --- conversation ------------------------------------------------------------
-    def set_language(self, lang: Lang) -> None:
+    def set_language(self, lang: Lang) -> list[Event]:
+        """The person picked ``lang``: from now on the conversation is in it. A greeting
+        nobody answered yet is said again in it; an interview under way asks its current
+        question again in it. The events of what was said."""
+        changed = lang != self.state.lang
         self.state.lang, self.state.lang_fixed = lang, True
-        self.state.interview.lang, self.state.interview.lang_fixed = lang, True
-        self.state.interview.answers.language = lang
+        interview = self.state.interview
+        interview.lang, interview.lang_fixed = lang, True
+        interview.answers.language = lang
+        events: list[Event] = []
+        if changed:
+            unanswered = all(m.role == "assistant" for m in self.state.messages)
+            if unanswered and self.state.map_id is None:
+                self.state.messages = []
+                events = list(self.start())
+            elif interview.phase == "asking" and interview.current:
+                question = self._interviewer().question(interview.current)
+                events = list(self._say(f"{t('back_to_interview', lang)} {question}"))
         self.save()
+        return events
 
     def _interviewer(self) -> Interviewer:
         understanding = self.services.understanding(self.meter)
@@ -349,7 +364,8 @@ class Session:
 
     def _answer(self, text: str) -> Iterator[Event]:
         shown = ""
-        for event in self.services.ask_events(text, lang=self.state.lang, meter=self.meter):
+        lang = detect_language(text, self.state.lang)  # a question gets its own language
+        for event in self.services.ask_events(text, lang=lang, meter=self.meter):
             if isinstance(event, TextDelta):
                 shown = event.applied_to(shown)
             yield event

@@ -12,6 +12,9 @@ from assistant.domain import Lang, Localized, Strict
 from assistant.resources import knowledge_dir, load_data
 
 _SEED = re.compile(r"\bseed-(\d{3})\b")
+# "(practice)" marks a claim from practitioners' experience rather than a seed article: a
+# note for the knowledge base's editors, not for the person reading the answer.
+_PRACTICE = re.compile(r"\s*\(practice\)|(?<=\()practice,\s*")
 
 
 class Seeds(Strict):
@@ -32,11 +35,12 @@ def seeds() -> Seeds:
 
 
 def readable(text: str, lang: Lang) -> str:
-    """``text`` with every seed id replaced by the article's name in ``lang``."""
+    """``text`` with every seed id replaced by the article's name in ``lang``, and the
+    editors' "(practice)" marks left out."""
     names = seeds().seeds
 
     def name(match: re.Match[str]) -> str:
         found = names.get(match.group(0))
         return found.get(lang) if found else match.group(0)
 
-    return _SEED.sub(name, text)
+    return _SEED.sub(name, _PRACTICE.sub("", text))

@@ -35,6 +35,21 @@ CSS = """
 """
 
 
+# Gradio's own words (a file drop zone's "Drop File Here") follow its locale, which it takes
+# from the browser; when the person picks another language, the page switches that locale too
+# (Gradio's changeLocale, from the module the page already loaded) and the drop zones are
+# drawn again, since a component keeps the words it was first drawn with.
+GRADIO_LOCALE_JS = """async (lang) => {
+  document.documentElement.lang = lang;
+  try {
+    const core = performance.getEntriesByType('resource').map((e) => e.name)
+      .find((name) => /\\/core-[^/]+\\.js$/.test(name));
+    if (core) { (await import(core)).changeLocale(lang); }
+  } catch (error) { console.warn('polku: the upload boxes keep their words', error); }
+  return lang;
+}"""
+
+
 def badge_text(services: Services, lang: Lang) -> str:
     """The mode badge: "Offline" in the page's language, or the model's name."""
     return t("ui_offline", lang) if services.model is None else mode_label(services.model)
@@ -68,7 +83,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 chatbot = gr.Chatbot(
                     label=t("ui_chat", lang),
                     height=560,
-                    render_markdown=False,
+                    render_markdown=True,
                     elem_id="polku-chat",
                 )
                 with gr.Column(visible=False, elem_id="polku-proposal") as proposal_box:
@@ -135,11 +150,8 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                     restore = gr.Button(t("ui_restore", lang))
                 with gr.Tab(t("ui_ask_tab", lang)) as ask_tab:
                     question = gr.Textbox(label=t("ui_question", lang), elem_id="polku-question")
-                    answer = gr.Textbox(
-                        label=t("ui_answer", lang),
-                        lines=10,
-                        interactive=False,
-                        elem_id="polku-answer",
+                    answer = gr.Markdown(
+                        label=t("ui_answer", lang), line_breaks=True, elem_id="polku-answer"
                     )
                 with gr.Tab(t("ui_knowledge_tab", lang)) as knowledge_tab:
                     docs_upload = gr.File(
@@ -196,7 +208,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 [owner, maps, title, versions],
                 [*map_out, versions],
             )
-        language.input(lambda o, la: page.session(o).set_language(la), [owner, language], None)
+        language.input(page.set_language, [owner, language], [chatbot])
         labelled = {
             chatbot: "ui_chat",
             message: "ui_message",
@@ -242,6 +254,10 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 ]
             )
 
+        drop_zones = [map_file, research_upload, docs_upload]
+        language.change(None, [language], None, js=GRADIO_LOCALE_JS).then(
+            lambda: [gr.update(visible=False)] * len(drop_zones), None, drop_zones
+        ).then(lambda: [gr.update(visible=True)] * len(drop_zones), None, drop_zones)
         language.change(relabel, [language], [*labelled, *buttons, title_md, badge])
         language.change(page.views_in, [owner, language], [frame_html, findings, proposal])
         question.submit(page.ask, [question, language], [answer])

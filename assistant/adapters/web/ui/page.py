@@ -15,7 +15,7 @@ import gradio as gr
 
 from assistant.adapters.web.ui import views
 from assistant.app.services import Services
-from assistant.app.session import Session
+from assistant.app.session import Session, source_list
 from assistant.app.store import MapStore, StoreError
 from assistant.domain import LANGS, Lang
 from assistant.domain.events import (
@@ -29,6 +29,7 @@ from assistant.domain.events import (
     TextDelta,
 )
 from assistant.formats.render import ExportUnavailable, write_files
+from assistant.language.detect import detect_language
 from assistant.language.i18n import t
 
 
@@ -104,6 +105,12 @@ class Page:
             session.state.lang,
             *self.proposal_views(session),
         )
+
+    def set_language(self, owner: str, lang: Lang) -> list[dict[str, str]]:
+        """The language the person picked; the chat as it reads in it now."""
+        session = self.session(owner)
+        session.set_language(lang)
+        return self.chat(session)
 
     def views_in(self, owner: str, lang: Lang) -> tuple[str, str, str]:
         """The map, the findings and a waiting change, with the page's words in ``lang``."""
@@ -284,15 +291,16 @@ class Page:
 
     # --- knowledge and questions -------------------------------------------------
     def ask(self, question: str, lang: Lang) -> Iterator[str]:
+        """The answer in the question's own language (the page's when it cannot tell), as
+        Markdown with its numbered sources under it."""
+        lang = detect_language(question, lang)
         text, sources = "", ""
         for event in self.services.ask_events(question, lang=lang):
             if isinstance(event, TextDelta):
                 text = event.applied_to(text)
-            elif isinstance(event, AnswerReady):
-                sources = "\n".join(
-                    f"{n}. {c.title} ({c.id})" for n, c in enumerate(event.answer.citations, 1)
-                )
-            yield f"{text}\n\n{t('sources', lang)}:\n{sources}" if sources else text
+            elif isinstance(event, AnswerReady) and event.answer.citations:
+                sources = source_list(event.answer)
+            yield escape(text + sources, quote=False)
 
     def ingest(self, paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008
         from assistant.retrieval.readers import ReadError, read_path
