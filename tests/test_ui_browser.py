@@ -135,6 +135,50 @@ def test_editing_a_cell_changes_the_critique(browser: Any, ui_server: RunningSer
     context.close()
 
 
+def _edit_cell(page: Page, table: str, cell_id: str, text: str) -> None:
+    """Opens a table cell's editor as a person does (click, Enter), types and saves."""
+    cell = page.locator(f'{table} [data-testid="{cell_id}"]')
+    editor = page.locator(f'{table} textarea[aria-label="Edit cell"]')
+    for _ in range(5):  # the table re-renders once after an import; retry until it settles
+        cell.scroll_into_view_if_needed()
+        cell.click()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        if editor.count():
+            break
+    expect(editor).to_be_focused()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_the_persona_is_edited_in_its_own_table_and_the_lane_names_stay_in_view(
+    browser: Any, ui_server: RunningServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
+    page = _open(context, ui_server)
+    _send(page, WIDE_FINNISH_MAP, "/100")
+    findings = page.locator("#polku-findings")
+    expect(findings).to_contain_text("Kartassa ei ole persoonaa")
+    persona = page.locator("#polku-persona-table")
+    expect(persona).to_contain_text("Tavoitteet")  # its field names in the map's language
+    _edit_cell(page, "#polku-persona-table", "cell-0-1", "Kadri, kiireinen äiti")
+    frame = page.frame_locator("#polku-map iframe")
+    expect(frame.locator(".persona")).to_contain_text("Kadri, kiireinen äiti")
+    expect(findings).not_to_contain_text("Kartassa ei ole persoonaa")
+    # Scrolled sideways, the stage table keeps its lane names in view (a pinned column).
+    table = page.locator("#polku-table")
+    table.scroll_into_view_if_needed()
+    lane, stage = (table.locator(f'[data-testid="cell-1-{c}"]') for c in (0, 4))
+    before, stage_before = lane.bounding_box(), stage.bounding_box()
+    table.locator(".virtual-table-viewport").evaluate("e => { e.scrollLeft = 2000; }")
+    page.wait_for_timeout(300)
+    after, stage_after = lane.bounding_box(), stage.bounding_box()
+    assert stage_before and stage_after and stage_after["x"] < stage_before["x"] - 100  # moved
+    assert before and after and abs(after["x"] - before["x"]) < 2, (before, after)
+    page.screenshot(path=str(SHOTS / "tables-scrolled.png"), full_page=False)
+    context.close()
+
+
 def test_export_downloads_a_file(browser: Any, ui_server: RunningServer, tmp_path: Path) -> None:
     context = browser.new_context(accept_downloads=True)
     page = _open(context, ui_server)
@@ -266,6 +310,12 @@ def test_a_rejected_change_leaves_the_map_as_it_was(browser: Any, ui_server: Run
     context.close()
 
 
+WIDE_FINNISH_MAP = (
+    "| | Tarve | Haku | Vertailu | Varaus | Odotus | Käynti | Lasku | Paluu |\n"
+    "|---|---|---|---|---|---|---|---|---|\n"
+    "| Toiminnot | Huomaa | Hakee | Vertaa | Varaa | Odottaa | Käy | Maksaa | Palaa |\n"
+    "| Kipupisteet | | | | Varaus on hankala | | | | |\n"
+)
 ESTONIAN_MAP = (
     "| | Teadlikkus | Ost | Soovitamine |\n|---|---|---|---|\n"
     "| Tegevused | Näeb reklaami | Maksab | Soovitab sõbrale |\n"

@@ -32,6 +32,13 @@ CSS = """
 .polku-diff td.before { color: #8a1c1c; text-decoration: line-through; }
 .polku-diff td.after { color: #14532d; font-weight: 600; }
 #polku-proposal { border: 2px solid #2563eb; border-radius: 8px; padding: 6px; }
+/* The editable map's lane names stay in view while its stages scroll sideways. */
+#polku-table .first-column {
+  position: sticky; left: 0; z-index: 3;
+  background: var(--table-odd-background-fill, var(--background-fill-primary));
+  box-shadow: 1px 0 0 var(--border-color-primary);
+}
+#polku-table .row-even .first-column { background: var(--table-even-background-fill, var(--background-fill-secondary)); }
 """
 
 
@@ -128,6 +135,14 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                         elem_id="polku-table",
                         static_columns=[0],
                     )
+                    persona_table = gr.Dataframe(
+                        label=t("ui_persona_table", lang),
+                        interactive=True,
+                        wrap=True,
+                        elem_id="polku-persona-table",
+                        static_columns=[0],
+                        column_widths=["30%", "70%"],
+                    )
                     formats = gr.CheckboxGroup(
                         list(FORMATS), value=["md", "html"], label=t("ui_export", lang)
                     )
@@ -179,34 +194,58 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             proposal,
         ]
         map_out = [table, frame_html, findings, maps]
+
+        # Whatever changes the map also refreshes the persona table under it.
+        def then_persona(event: Any) -> None:
+            event.then(page.persona_rows, [owner], [persona_table])
+
         # The browser's language picks the first greeting's language (navigator.language).
-        demo.load(
-            page.load,
-            [owner, browser_lang],
-            [owner, chatbot, table, frame_html, findings, maps, language, proposal_box, proposal],
-            js="(owner, lang) => [owner, navigator.language || '']",
+        then_persona(
+            demo.load(
+                page.load,
+                [owner, browser_lang],
+                [
+                    owner,
+                    chatbot,
+                    table,
+                    frame_html,
+                    findings,
+                    maps,
+                    language,
+                    proposal_box,
+                    proposal,
+                ],
+                js="(owner, lang) => [owner, navigator.language || '']",
+            )
         )
         demo.load(page.documents, None, [docs])
-        send.click(page.send, [owner, message], chat_out)
-        message.submit(page.send, [owner, message], chat_out)
-        new.click(page.new_map, [owner], chat_out).then(lambda: None, None, [downloads])
-        accept.click(page.accept, [owner], chat_out)
-        reject.click(page.reject, [owner], chat_out)
-        map_file.upload(page.upload_map, [owner, map_file], chat_out)
-        research_upload.upload(page.upload_research, [owner, research_upload], chat_out)
+        then_persona(send.click(page.send, [owner, message], chat_out))
+        then_persona(message.submit(page.send, [owner, message], chat_out))
+        new_map = new.click(page.new_map, [owner], chat_out)
+        new_map.then(lambda: None, None, [downloads])
+        then_persona(new_map)
+        then_persona(accept.click(page.accept, [owner], chat_out))
+        then_persona(reject.click(page.reject, [owner], chat_out))
+        then_persona(map_file.upload(page.upload_map, [owner, map_file], chat_out))
+        then_persona(
+            research_upload.upload(page.upload_research, [owner, research_upload], chat_out)
+        )
         table.input(page.edit, [owner, table], map_out)
+        then_persona(persona_table.input(page.edit_persona, [owner, persona_table], map_out))
         export.click(page.export, [owner, formats], [downloads])
-        maps.select(page.open_map, [owner, maps], [*map_out, versions])
+        then_persona(maps.select(page.open_map, [owner, maps], [*map_out, versions]))
         for button, action in (
             (rename, "rename"),
             (duplicate, "duplicate"),
             (delete, "delete"),
             (restore, "restore"),
         ):
-            button.click(
-                lambda o, m, ti, v, a=action: page.manage(o, a, m, ti, v),
-                [owner, maps, title, versions],
-                [*map_out, versions],
+            then_persona(
+                button.click(
+                    lambda o, m, ti, v, a=action: page.manage(o, a, m, ti, v),
+                    [owner, maps, title, versions],
+                    [*map_out, versions],
+                )
             )
         language.input(page.set_language, [owner, language], [chatbot])
         labelled = {
@@ -215,6 +254,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             map_file: "ui_upload_map",
             research_upload: "ui_upload_research",
             table: "ui_table",
+            persona_table: "ui_persona_table",
             formats: "ui_export",
             downloads: "ui_downloads",
             maps: "ui_saved_tab",

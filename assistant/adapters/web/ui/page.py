@@ -78,7 +78,9 @@ class Page:
         lang = session.state.lang
         headers, rows = views.table(journey)
         report = session.shown_report()  # kept with the map's version, not re-run
-        frame = gr.update(value=rows, headers=headers)
+        # The lane column is pinned; each stage gets room to read (the table scrolls sideways).
+        widths = ["170px", *(["240px"] * (len(headers) - 1))]
+        frame = gr.update(value=rows, headers=headers, column_widths=widths)
         return frame, views.map_frame(journey, lang), views.findings_html(report, lang)
 
     def saved(self, session: Session) -> Any:
@@ -237,6 +239,28 @@ class Page:
                     updated, "edited " + ", ".join(f"{stage}/{lane}" for stage, lane in changed)
                 )
             )
+        return (*self.map_views(session), self.saved(session))
+
+    def persona_rows(self, owner: str) -> Any:
+        """The persona table of the map on screen (refreshed whenever the map changes)."""
+        headers, rows = views.persona_table(self.session(owner).journey)
+        return gr.update(value=rows, headers=headers)
+
+    def edit_persona(self, owner: str, edited: Any) -> tuple[Any, ...]:
+        """A persona field changed in its table: a new version, critiqued again."""
+        session = self.session(owner)
+        journey = session.journey
+        if journey is None:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        _, before = views.persona_table(journey)
+        after = edited.values.tolist() if hasattr(edited, "values") else edited
+        try:
+            updated, changed = views.apply_persona_edits(journey, before, after)
+        except ValueError as exc:
+            gr.Warning(t("ui_edit_error", session.state.lang, error=str(exc)))
+            return (*self.map_views(session), self.saved(session))
+        if changed:
+            list(session.replace_map(updated, "edited persona: " + ", ".join(changed)))
         return (*self.map_views(session), self.saved(session))
 
     def export(self, owner: str, formats: list[str]) -> list[str]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from html import escape
 
-from assistant.domain import CritiqueReport, JourneyMap, LaneKey, Lang, Stage
+from assistant.domain import CritiqueReport, JourneyMap, LaneKey, Lang, Persona, Provenance, Stage
 from assistant.domain.edits import EditProposal
 from assistant.formats.parse import MapParseError, parse_map
 from assistant.formats.render import render
-from assistant.formats.render.common import Row, lane_rows
-from assistant.formats.terms import lane_display
+from assistant.formats.render.common import PERSONA_ORDER, Row, lane_rows
+from assistant.formats.terms import lane_display, meta_display
 from assistant.language.i18n import t
 
 ITEM_SEPARATOR = "; "
@@ -83,6 +83,51 @@ def _replace_cell(stage: Stage, lane: str, text: str) -> None:
     setattr(stage, key, getattr(parsed, key))
 
 
+PERSONA_FIELDS = ("name", *PERSONA_ORDER)
+
+
+def persona_table(journey: JourneyMap | None) -> tuple[list[str], list[list[str]]]:
+    """The persona card as an editable two-column table: every field, empty ones too (so a
+    person can fill them in), lists joined with ``; ``."""
+    if journey is None:
+        return ["", "—"], [["", ""]]
+    lang = journey.language
+    persona = journey.persona or Persona(name="")
+    rows = []
+    for field in PERSONA_FIELDS:
+        value = getattr(persona, field)
+        text = ITEM_SEPARATOR.join(value) if isinstance(value, list) else value or ""
+        label = meta_display("persona" if field == "name" else f"persona.{field}", lang)
+        rows.append([label, text])
+    return [t("ui_field", lang), t("ui_value", lang)], rows
+
+
+def apply_persona_edits(
+    journey: JourneyMap, before: list[list[str]], after: list[list[str]]
+) -> tuple[JourneyMap, list[str]]:
+    """The map with the persona's changed fields; the labels of the fields that changed. A
+    map without a persona gets the person's own once they fill a field in."""
+    persona = (journey.persona or Persona(name="", provenance=Provenance(kind="user"))).model_copy(
+        deep=True
+    )
+    changed: list[str] = []
+    for field, old_row, new_row in zip(PERSONA_FIELDS, before, after, strict=False):
+        old, new = str(old_row[1] or "").strip(), str(new_row[1] or "").strip()
+        if old == new:
+            continue
+        if isinstance(getattr(persona, field), list):
+            setattr(persona, field, [part.strip() for part in new.split(";") if part.strip()])
+        else:
+            setattr(persona, field, new or (None if field == "b2b_role" else ""))
+        changed.append(str(old_row[0]))
+    if not changed:
+        return journey, []
+    if not persona.name.strip():
+        raise ValueError(t("ui_persona_needs_name", journey.language))
+    updated = journey.model_copy(update={"persona": persona, "version": journey.version + 1})
+    return updated, changed
+
+
 def map_frame(journey: JourneyMap | None, lang: Lang) -> str:
     """The rendered map (persona, table, emotion curve) in a sandboxed frame: no scripts."""
     if journey is None:
@@ -118,8 +163,7 @@ def findings_html(report: CritiqueReport | None, lang: Lang) -> str:
         f"{escape(t('severity_' + f.severity, lang))}"
         f"{' · ' + escape(t('ui_model', lang)) if f.origin == 'llm' else ''}"
         f"</td><td>{escape(where_text(f.where, lang))}</td><td>{escape(f.message)}</td>"
-        f"<td>{escape(f.suggestion)}</td><td>{escape(f.citation.title)} "
-        f"<code>{escape(f.citation.id)}</code></td></tr>"
+        f"<td>{escape(f.suggestion)}</td><td>{escape(f.citation.title)}</td></tr>"
         for f in report.findings
     )
     head = "".join(
