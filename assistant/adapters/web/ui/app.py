@@ -38,7 +38,9 @@ CSS = """
   background: var(--table-odd-background-fill, var(--background-fill-primary));
   box-shadow: 1px 0 0 var(--border-color-primary);
 }
-#polku-table .row-even .first-column { background: var(--table-even-background-fill, var(--background-fill-secondary)); }
+#polku-table .row-even .first-column {
+  background: var(--table-even-background-fill, var(--background-fill-secondary));
+}
 """
 
 
