@@ -9,6 +9,7 @@ import pytest
 from assistant.capabilities.critique.critic import critique_map
 from assistant.capabilities.drafting.draft import draft_map
 from assistant.capabilities.drafting.persona import short_name
+from assistant.catalog.library import library
 from assistant.catalog.stage_models import stage_models
 from assistant.domain import InterviewAnswers, JourneyMap, PersonaAnswers
 from assistant.formats.render import render
@@ -273,3 +274,75 @@ def test_a_broad_trades_items_for_another_branch_stay_out() -> None:
     journey = draft_map(answers)
     texts = " ".join(_suggestions(journey)).casefold()
     assert "potila" not in texts and "resepti" not in texts
+
+
+@pytest.mark.parametrize(
+    ("lang", "business", "trade", "foreign"),
+    [
+        # An Estonian dog groomer calls itself a "koerte ilusalong": a beauty salon's name
+        # inside the dog groomer's, which must not make it a hair salon.
+        (
+            "et",
+            "Koerte ilusalong Karvapall Tartus: pesu, trimmimine ja küünte lõikus",
+            "pet-services",
+            ["juuksur", "juuksed", "blond", "värvimi"],
+        ),
+        (
+            "fi",
+            "Yksityinen päiväkoti Pikku Kettu Lahdessa, 40 lasta, palveluseteli käy",
+            "childcare",
+            ["potila", "resepti", "rakennuslupa", "lääkäri"],
+        ),
+    ],
+)
+def test_a_dog_groomer_and_a_private_daycare_get_their_own_trades_items(
+    lang: str, business: str, trade: str, foreign: list[str]
+) -> None:
+    from assistant.capabilities.drafting.trades import fit_trades
+    from assistant.retrieval.meaning import default_meaning
+
+    answers = _answers(lang, business, ["Instagram", "telefon"], [])
+    assert [t.trade for t in fit_trades(answers, default_meaning()).trades] == [trade]
+    texts = " ".join(_suggestions(draft_map(answers))).casefold()
+    assert not [word for word in foreign if word in texts], texts
+
+
+def test_a_name_inside_another_trades_longer_name_does_not_count() -> None:
+    from assistant.capabilities.drafting.trades import named_counts
+
+    trades = [library()[t] for t in ("hair-beauty", "pet-services", "retail")]
+    dog_salon = named_counts("Koerte ilusalong Tartus", trades)
+    assert dog_salon["hair-beauty"] == 0 and dog_salon["pet-services"] >= 1
+    assert named_counts("Ilusalong Tartus", trades)["hair-beauty"] >= 1
+    # Within one trade, a name and a longer name of the same trade both count.
+    assert named_counts("a bike shop", trades)["retail"] == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "business", "who", "women"),
+    [
+        ("fi", "Naisten vaatekauppa Tampereella", "", True),
+        ("et", "Barbershop meestele Tartus", "", False),
+        ("en", "A bridal boutique", "brides and their mothers", True),
+        ("fi", "Autokorjaamo", "isät, jotka tuovat perheen auton huoltoon", False),
+    ],
+)
+def test_a_personas_first_name_follows_who_the_business_serves(
+    lang: str, business: str, who: str, women: bool
+) -> None:
+    from assistant.capabilities.drafting.persona import persona_name
+    from assistant.language.words import first_names
+
+    answers = InterviewAnswers.model_validate(
+        {"language": lang, "business": business, "persona": {"who": who}}
+    )
+    names = first_names()
+    expected = (names.women if women else names.men).get(lang)  # type: ignore[arg-type]
+    assert persona_name(answers) in expected
+
+
+def test_a_cue_is_a_whole_word() -> None:
+    from assistant.capabilities.drafting.persona import _cue_count
+
+    assert _cue_count("A menu of mentoring sessions", ["men", "he"]) == 0
+    assert _cue_count("Haircuts for men and boys", ["men", "boys"]) == 2

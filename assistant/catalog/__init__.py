@@ -18,6 +18,7 @@ def validate_all() -> list[str]:
     from assistant.catalog.theme_concepts import theme_concepts
     from assistant.domain import LANGS
     from assistant.language.vocabulary import vocabulary
+    from assistant.language.words import first_names, word_lists
 
     problems: list[str] = []
     for loader in (
@@ -29,6 +30,8 @@ def validate_all() -> list[str]:
         insight_kinds,
         theme_concepts,
         seeds,
+        first_names,
+        word_lists,
         lambda: [role_statements(lang) for lang in LANGS],
     ):
         try:

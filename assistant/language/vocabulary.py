@@ -113,6 +113,19 @@ def mentions(text: str, terms: Iterable[str]) -> int:
     return sum(1 for term in terms if term.strip() and _occurs(term, flat))
 
 
+def mention_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Where each of ``terms`` that occurs in ``text`` first stands (start, end in the
+    normalised text), so a longer name can outrank a shorter one inside it."""
+    flat = normalise(text)
+    spans = []
+    for term in terms:
+        if term.strip() and _occurs(term, flat):
+            found = _term_pattern(term).search(flat)
+            assert found is not None
+            spans.append(found.span())
+    return spans
+
+
 def mentions_within(text: str, terms: Iterable[str], inside: int = 5) -> int:
     """Like ``mentions``, but a one-word term of ``inside`` letters or more also counts inside
     a compound word ("varau" in "nettiajanvarauksessa", "arve" does not: too short)."""

@@ -25,7 +25,17 @@ def word_lists() -> WordLists:
     return load_data(_WORDS, WordLists)
 
 
+class FirstNames(Strict):
+    """Common first names of women and of men per language, and the whole words that say a
+    business or its customer is about women or about men (``names.yaml``)."""
+
+    women: LocalizedList
+    men: LocalizedList
+    women_cues: LocalizedList
+    men_cues: LocalizedList
+
+
 @cache
-def first_names() -> LocalizedList:
-    """Common first names per language (``names.yaml``), for a persona nobody named."""
-    return load_data(Path(__file__).resolve().parent / "names.yaml", LocalizedList)
+def first_names() -> FirstNames:
+    """The names a persona nobody named may get."""
+    return load_data(Path(__file__).resolve().parent / "names.yaml", FirstNames)

@@ -57,9 +57,24 @@ def persona_name(answers: InterviewAnswers) -> str:
     named = _NAMED.match(who) or _NAMED_INSIDE.search(who)
     if named:
         return named.group(1)
-    choices = first_names().get(answers.language)
+    names, lang = first_names(), answers.language
+    said = " ".join([answers.business, answers.industry or "", who, *answers.persona.goals])
+    women = _cue_count(said, names.women_cues.all())
+    men = _cue_count(said, names.men_cues.all())
+    if women > men:
+        choices = names.women.get(lang)
+    elif men > women:
+        choices = names.men.get(lang)
+    else:  # nothing says: either
+        choices = [n for pair in zip(names.women.get(lang), names.men.get(lang)) for n in pair]
     seed = hashlib.sha256(f"{answers.business}|{answers.persona.who}".encode()).digest()[0]
     return choices[seed % len(choices)]
+
+
+def _cue_count(text: str, cues: list[str]) -> int:
+    """How many of ``cues`` stand in ``text`` as whole words ("men" is not in "menu")."""
+    words = set(re.findall(r"[^\W_]+(?:'s?)?", text.lower()))
+    return sum(1 for cue in cues if cue.lower() in words)
 
 
 def persona(answers: InterviewAnswers, fit: TradeFit, plan: StagePlan) -> Persona:

@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.catalog.library import TradeLibrary, library
 from assistant.domain import LANGS, InterviewAnswers
-from assistant.language.vocabulary import mentions
+from assistant.language.vocabulary import mention_spans, mentions
 from assistant.retrieval.meaning import Meaning
 
 GENERIC = "generic"
@@ -72,14 +72,35 @@ def profiles(trade: TradeLibrary) -> list[str]:
 def score_trades(text: str, meaning: Meaning) -> dict[str, float]:
     """Every trade's fit to ``text``: how close it is to the trade's closest profiles (the
     mean of the best ``CLOSEST``), plus the trade's own words that it names."""
+    trades = [trade for trade in library().values() if trade.trade != GENERIC]
+    named = named_counts(text, trades)
     scores = {}
-    for trade in library().values():
-        if trade.trade == GENERIC:
-            continue
+    for trade in trades:
         similarity = np.sort(meaning.similarity([text], profiles(trade))[0])[-CLOSEST:]
-        named = min(MAX_ALIASES, mentions(text, trade.aliases.all()))
-        scores[trade.trade] = float(similarity.mean()) + ALIAS_WEIGHT * named
+        count = min(MAX_ALIASES, named[trade.trade])
+        scores[trade.trade] = float(similarity.mean()) + ALIAS_WEIGHT * count
     return scores
+
+
+def named_counts(text: str, trades: list[TradeLibrary]) -> dict[str, int]:
+    """How many of each trade's own words ``text`` names, where a name inside another
+    trade's longer name does not count: "koerte ilusalong" (a dog groomer) is no "ilusalong"
+    (a beauty salon). Within one trade both count ("bike shop" and "shop")."""
+    spans = {trade.trade: mention_spans(text, trade.aliases.all()) for trade in trades}
+
+    def inside_longer(span: tuple[int, int], own: str) -> bool:
+        start, end = span
+        return any(
+            s <= start and end <= e and (s, e) != span
+            for other, found in spans.items()
+            if other != own
+            for s, e in found
+        )
+
+    return {
+        trade: sum(1 for span in found if not inside_longer(span, trade))
+        for trade, found in spans.items()
+    }
 
 
 def elsewhere(texts: list[str], own: list[str], fit: TradeFit, meaning: Meaning) -> list[bool]:
@@ -117,6 +138,16 @@ def elsewhere(texts: list[str], own: list[str], fit: TradeFit, meaning: Meaning)
     return found
 
 
+def distinctly_named(text: str, trade: TradeLibrary, beside: TradeLibrary) -> bool:
+    """Whether ``text`` names ``trade`` by a word that ``beside``'s own businesses do not use:
+    "korjaamo" makes a bike shop a repair shop too, but "küünte lõikus" (clipping claws)
+    does not make a dog groomer a nail studio."""
+    theirs = " ".join(profiles(beside))
+    return any(
+        mentions(text, [alias]) and not mentions(theirs, [alias]) for alias in trade.aliases.all()
+    )
+
+
 def fit_trades(answers: InterviewAnswers, meaning: Meaning) -> TradeFit:
     """The trades that fit what the person described (none: the generic items only)."""
     every = library()
@@ -135,7 +166,7 @@ def fit_trades(answers: InterviewAnswers, meaning: Meaning) -> TradeFit:
         return TradeFit((), every[GENERIC], scores)  # in doubt: no trade's items at all
     chosen = [best]
     close = scores[best] - scores[second] <= SECOND_WITHIN
-    named = mentions(text, every[second].aliases.all()) > 0  # both trades named: a bike shop
-    if close and named and scores[second] - typical >= MIN_LEAD:  # that also repairs bikes
+    named = distinctly_named(text, every[second], every[best])  # both trades named: a bike
+    if close and named and scores[second] - typical >= MIN_LEAD:  # shop that also repairs
         chosen.append(second)
     return TradeFit(tuple(every[t] for t in chosen), every[GENERIC], scores)
