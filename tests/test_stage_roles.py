@@ -48,6 +48,11 @@ def test_roles_never_run_backwards_along_the_journey() -> None:
         ("lasku on epäselvä eikä siitä näe, mitä osia vaihdettiin", "fi", "after"),
         ("klient ei tea, kellele helistada, kui rike kordub", "et", "support"),
         ("happy customers never recommend us to their friends", "en", "advocate"),
+        # Not knowing that a business offers something is finding it, in every language.
+        ("kaikki eivät tiedä, että meillä on myös kotikäyntejä", "fi", "discover"),
+        ("paljud ei tea, et meil saab ka laupäeviti käia", "et", "discover"),
+        # "ajal" (during) and "lauda" (a table) say nothing of the visit: booking is booking.
+        ("Toa saab broneerida ainult e-kirjaga ja vastust tuleb oodata terve päev", "et", "commit"),
     ],
 )
 def test_signal_words_say_what_a_sentence_is_about(sentence: str, lang: str, role: str) -> None:
