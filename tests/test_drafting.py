@@ -133,7 +133,9 @@ def test_draft_keeps_every_input_and_fills_every_stage(
         stage = next(s for s in journey.stages if any(p.text == pain for p in s.pain_points))
         fix = next(o for o in stage.opportunities if o.addresses == pain)
         assert fix.owner and fix.metric and pain not in fix.text
-        assert stage.emotion.score < 0 and stage.emotion.reason  # the curve dips there
+        # The curve dips there: below zero, or to mixed at the trade's high moment, and the
+        # reason names the pain.
+        assert stage.emotion.score <= 0 and pain in stage.emotion.reason
     for pain, expected in placements.items():
         stage = next(s for s in journey.stages if any(p.text == pain for p in s.pain_points))
         roles = next(m.roles for m in expected_model.stages if m.key == stage.key)
@@ -346,3 +348,20 @@ def test_a_cue_is_a_whole_word() -> None:
 
     assert _cue_count("A menu of mentoring sessions", ["men", "he"]) == 0
     assert _cue_count("Haircuts for men and boys", ["men", "boys"]) == 2
+
+
+def test_a_pain_at_the_trades_high_moment_leaves_it_mixed_not_a_low() -> None:
+    """The salon visit is the high point: a pain there makes it mixed, with both reasons."""
+    answers = _answers(
+        "en",
+        "A hair salon in Leeds with four stylists",
+        ["Instagram"],
+        ["the stylist talks the whole time during the haircut"],
+        stages=["Find", "Book", "The visit", "After the visit", "Rebook"],
+    )
+    journey = draft_map(answers)
+    visit = next(s for s in journey.stages if s.name == "The visit")
+    assert any(p.text.startswith("the stylist talks") for p in visit.pain_points)
+    assert visit.emotion.score == 0 and visit.emotion.label == "mixed"
+    assert "but “the stylist talks the whole time" in visit.emotion.reason
+    assert visit.emotion.reason.split(", but")[0]  # the trade's own high reason comes first

@@ -16,6 +16,7 @@ from assistant.capabilities.stage_roles import Lane, sentence_roles, touchpoint_
 from assistant.catalog.library import LibraryPain, TradeLibrary
 from assistant.catalog.roles import ROLES, Role, roles
 from assistant.domain import Emotion, Item, Lang, Opportunity, Stage, Touchpoint
+from assistant.language.i18n import t
 from assistant.language.vocabulary import (
     channel_kind,
     find_channel,
@@ -98,14 +99,26 @@ class Placer:
             counts[index] += 1
         for stage, count in zip(self.stages, counts, strict=True):
             if count:
-                score = max(-2, min(stage.emotion.score, 0) - count)
-                first = next(p.text for p in stage.pain_points if p.provenance.kind == "user")
-                stage.emotion = Emotion(
-                    score=score,
-                    label=emotion_label(score, self.lang),
-                    reason=first,
-                    provenance=stage.emotion.provenance,
-                )
+                stage.emotion = self._dipped(stage, count)
+
+    def _dipped(self, stage: Stage, count: int) -> Emotion:
+        """The stage's feeling with ``count`` of the person's pains in it: a low stage sinks
+        by one a pain; the trade's high moment (the visit itself) loses two a pain, so one
+        pain leaves it mixed, and its reason says both."""
+        emotion = stage.emotion
+        first = next(p.text for p in stage.pain_points if p.provenance.kind == "user")
+        if emotion.score > 0:
+            score = max(-2, emotion.score - 2 * count)
+            reason = t("emotion_mixed", self.lang, high=emotion.reason, pain=first)
+        else:
+            score, reason = max(-2, emotion.score - count), first
+        mixed = emotion.score > 0 and score >= 0 and bool(emotion.reason)
+        return Emotion(
+            score=score,
+            label=t("emotion_mixed_label", self.lang) if mixed else emotion_label(score, self.lang),
+            reason=reason if mixed else first,
+            provenance=emotion.provenance,
+        )
 
     def _remedy(self, pain: str, stage_roles: tuple[Role, ...]) -> Opportunity:
         """The library remedy of the pain most like this one (the trades, then generic)."""
