@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import percentiles, rss_mb, served
+from bench.page import bench_page
 
 
 def bench_ui(data_dir: Path, repeat: int) -> dict[str, Any]:
@@ -16,10 +17,12 @@ def bench_ui(data_dir: Path, repeat: int) -> dict[str, Any]:
         time.sleep(2)
         idle = rss_mb(server.pid)
         turns = _browser_turns(url, repeat)
+        page = bench_page(url, repeat)
     return {
         "start_to_http_s": round(started, 2),
         "idle_rss_mb": idle,
         "chat_turn": percentiles(turns),
+        **page,
     }
 
 

@@ -62,6 +62,19 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             _target("mining overhead over raw encoding", insights["overhead_pct"], 25, " %"),
             _target("re-mining the same file: texts embedded", insights["rerun_embedded"], 0, ""),
         ]
+    ui = results.get("ui")
+    if ui and "page_ready" in ui:
+        found += [
+            _target(
+                "page ready after the server is up, p95", _p95(ui["page_ready"]) / 1000, 2, " s"
+            ),
+            _target(
+                "a 10 x 12 map drawn in the browser, p95", _p95(ui["map_10x12_draw"]), 300, " ms"
+            ),
+            _target(
+                "chat turn: first words on screen, p95", _p95(ui["chat_first_words"]), 300, " ms"
+            ),
+        ]
     editing = results.get("editing")
     if editing:
         found.append(
@@ -204,6 +217,17 @@ def markdown(results: dict[str, Any]) -> str:
         ui, slack = results["ui"], results["slack"]
         lines += [
             f"| offline chat turn in the browser | {_ms(ui['chat_turn'])} |",
+            *(
+                [
+                    f"| page ready to use after the server is up | {_ms(ui['page_ready'])} |",
+                    f"| a 10 x 12 map ({ui['map_html_kb']} KB) drawn in the browser | "
+                    f"{_ms(ui['map_10x12_draw'])} |",
+                    f"| chat turn: first words of the reply on screen | "
+                    f"{_ms(ui['chat_first_words'])} |",
+                ]
+                if "page_ready" in ui
+                else []
+            ),
             f"| Slack mention: HTTP ack / answer in the thread | {_ms(slack['ack'])} · "
             f"{_ms(slack['answer_in_thread'])} |",
         ]
