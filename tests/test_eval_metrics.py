@@ -141,3 +141,27 @@ def test_a_broken_dataset_line_is_named(tmp_path: Path) -> None:
     (tmp_path / "qa.jsonl").write_text('{"id": "a", "question": "q", "lang": "xx"}\n')
     with pytest.raises(DatasetError, match="lang"):
         load_qa(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "repeats", "unfinished"),
+    [
+        ("Review the map every quarter [1]. Update it after big changes [2].", "en", False, False),
+        ("Review the map every quarter [1]. Review the map every quarter [2].", "en", True, False),
+        ("Seda etappi nimetatakse ka lojaalsuseks [1]. Viis etappi on teadlikkus...", "et", False, True),
+        ("fewer checkout steps, a clear delivery price [1].", "en", False, True),
+        ("Kartan vaiheet ovat seuraavat [1]:", "fi", False, True),
+        ("Myös pienyritys hyötyy kartasta [1].", "fi", False, True),
+        ("Persoona on kuvitteellinen asiakas [1].", "fi", False, False),
+    ],
+)
+def test_answers_that_repeat_or_lean_on_a_missing_sentence_are_counted(
+    text: str, lang: str, repeats: bool, unfinished: bool
+) -> None:
+    from assistant.evaluation.suites.qa import reads_unfinished, repeats_a_sentence
+    from assistant.language.i18n import t
+
+    sources = f"\n\n{t('sources', lang)}:\n[1] A\n[2] B"  # type: ignore[arg-type]
+    answer = Answer(question="q", language=lang, answer=text + sources)  # type: ignore[arg-type]
+    assert repeats_a_sentence(answer) is repeats
+    assert reads_unfinished(answer) is unfinished

@@ -18,6 +18,7 @@ class WordLists(Strict):
     language_markers: LocalizedList
     question_words: LocalizedList
     help_words: LocalizedList
+    dependent_openers: LocalizedList
 
 
 @cache

@@ -13,8 +13,41 @@ from assistant.evaluation.metrics import contains_any, mean
 from assistant.evaluation.results import SuiteResult, Tick, rounded
 from assistant.language.detect import guess_language
 from assistant.language.i18n import t
+from assistant.language.words import word_lists
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def sentences(answer: Answer) -> list[str]:
+    """The answer's own sentences: its source list and citation marks left out."""
+    body = answer.answer.split(f"\n\n{t('sources', answer.language)}:", 1)[0]
+    body = _MARKER.sub("", body)
+    return [s.strip(" -*") for s in _SENTENCE_END.split(body) if s.strip(" -*")]
+
+
+def repeats_a_sentence(answer: Answer) -> bool:
+    """Whether any sentence says word for word what an earlier one said."""
+    seen: set[str] = set()
+    for sentence in sentences(answer):
+        words = " ".join(_WORD.findall(sentence.lower()))
+        if len(words) > 15 and words in seen:
+            return True
+        seen.add(words)
+    return False
+
+
+def reads_unfinished(answer: Answer) -> bool:
+    """Whether the answer opens on a sentence that leans on one before it ("This is also
+    called..."), or on a lower-case word, or stops on a colon."""
+    found = sentences(answer)
+    if not found:
+        return False
+    first = found[0].lstrip("*_ ")
+    opener = next(iter(_WORD.findall(first.lower())), "")
+    openers = word_lists().dependent_openers.get(answer.language)
+    return first[:1].islower() or opener in openers or found[-1].rstrip().endswith(":")
 
 
 def cited_numbers(answer: Answer) -> list[int]:
@@ -54,6 +87,8 @@ def run(services: Services, cases: list[QACase], tick: Tick) -> SuiteResult:
                 "cited_holding_a_fact": holding,
                 "answer_lang": guess_language(answer.answer),  # None (no match) when unclear
                 "declined": declined(answer),
+                "repeats_a_sentence": repeats_a_sentence(answer),
+                "reads_unfinished": reads_unfinished(answer),
             }
         )
         tick(case.id)
@@ -67,5 +102,7 @@ def run(services: Services, cases: list[QACase], tick: Tick) -> SuiteResult:
         "language_match": mean(float(r["answer_lang"] == r["lang"]) for r in rows),
         "declines_out_of_scope": mean(float(r["declined"]) for r in out_of_scope),
         "answers_in_scope": mean(float(not r["declined"]) for r in answerable),
+        "answers_repeating_a_sentence": sum(r["repeats_a_sentence"] for r in rows),
+        "answers_reading_unfinished": sum(r["reads_unfinished"] for r in rows),
     }
     return SuiteResult(metrics=rounded(metrics), cases=rows)
