@@ -392,6 +392,8 @@ def test_picking_estonian_on_an_english_browser_turns_the_whole_page_estonian(
     expect(chat).not_to_contain_text("What does your business do")
     expect(page.locator("#polku-map-upload")).to_contain_text("Lohista fail siia")
     expect(page.locator("#polku-research-upload")).to_contain_text("Lohista fail siia")
+    drop_hint = page.locator("#polku-table .drop-hint")  # the table's own, hidden until a drag
+    assert "Drop CSV" not in drop_hint.text_content(), drop_hint.text_content()
     text = page.locator("body").inner_text()
     assert not [word for word in ENGLISH_CHROME if word in text], text
     # A Finnish question on the Estonian page's Ask tab is answered in Finnish, its sources

@@ -296,7 +296,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 ]
             )
 
-        drop_zones = [map_file, research_upload, docs_upload]
+        drop_zones = [map_file, research_upload, docs_upload, table, persona_table]
         language.change(None, [language], None, js=GRADIO_LOCALE_JS).then(
             lambda: [gr.update(visible=False)] * len(drop_zones), None, drop_zones
         ).then(lambda: [gr.update(visible=True)] * len(drop_zones), None, drop_zones)
