@@ -148,7 +148,12 @@ def test_a_broken_dataset_line_is_named(tmp_path: Path) -> None:
     [
         ("Review the map every quarter [1]. Update it after big changes [2].", "en", False, False),
         ("Review the map every quarter [1]. Review the map every quarter [2].", "en", True, False),
-        ("Seda etappi nimetatakse ka lojaalsuseks [1]. Viis etappi on teadlikkus...", "et", False, True),
+        (
+            "Seda etappi nimetatakse ka lojaalsuseks [1]. Viis etappi on teadlikkus...",
+            "et",
+            False,
+            True,
+        ),
         ("fewer checkout steps, a clear delivery price [1].", "en", False, True),
         ("Kartan vaiheet ovat seuraavat [1]:", "fi", False, True),
         ("Myös pienyritys hyötyy kartasta [1].", "fi", False, True),

@@ -19,6 +19,8 @@ class WordLists(Strict):
     question_words: LocalizedList
     help_words: LocalizedList
     dependent_openers: LocalizedList
+    list_question_words: LocalizedList
+    self_references: LocalizedList
 
 
 @cache
