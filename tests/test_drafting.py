@@ -179,6 +179,24 @@ def test_a_salon_visit_is_a_high_and_own_stages_get_their_own_content() -> None:
     assert not any(f.severity == "critical" for f in critique_map(journey).findings)
 
 
+@pytest.mark.parametrize(
+    ("business", "lang", "name"),
+    [
+        (
+            "A community choir in Bristol with 60 members, membership fees",
+            "en",
+            "A community choir",
+        ),
+        ("I run a nail and lash studio in Leeds", "en", "Nail and lash studio"),
+        ("Meillä on pieni leipomo Turussa", "fi", "Pieni leipomo"),
+        ("Pidän kampaamoa Oulussa", "fi", "Pidän kampaamoa"),  # never a stray partitive
+        ("Jõusaal Tartus, kus on ka saun", "et", "Jõusaal"),
+    ],
+)
+def test_a_title_never_stops_mid_phrase(business: str, lang: str, name: str) -> None:
+    assert short_name(business, lang) == name  # type: ignore[arg-type]
+
+
 def test_a_trade_gets_its_own_stage_model_by_default() -> None:
     salon = draft_map(_answers("en", "A barber shop in Leeds, walk-ins and bookings", [], []))
     assert salon.stage_model == "appointment"

@@ -15,6 +15,7 @@ from assistant.capabilities.drafting.trades import TradeFit
 from assistant.domain import InterviewAnswers, Lang, Persona, Provenance, Source
 from assistant.language.i18n import t
 from assistant.language.words import first_names
+from assistant.language.text import stopwords
 from assistant.retrieval.documents import kb_source
 
 MAX_TITLE_WORDS = 6
@@ -22,6 +23,27 @@ _CLAUSE_END = re.compile(r"\s*(?:[:;,.!?(]|\s[-–—]\s)")
 # A place at the end of a name: "in Tartu", "Tampereella", "Tartus" (a capitalised word in a
 # locative case), dropped from the title: "Juuksurisalong Lokk Tartus" -> "Juuksurisalong Lokk".
 _RELATIVE = re.compile(r"\s+(?:that|which|who|where|whose)\b.*$", re.IGNORECASE)
+# The person speaking of their business: "I run a nail studio" -> "Nail studio".
+_SPEAKER = {
+    "en": re.compile(
+        r"^(?:i|we)\s+(?:run|own|have|operate|manage|are|am)\s+(?:a|an|the|our|my)?\s*",
+        re.IGNORECASE,
+    ),
+    # Only where the name stays in the nominative ("meillä on pieni leipomo"), not after a
+    # verb that inflects it ("pidän kampaamoa").
+    "fi": re.compile(r"^(?:(?:minulla|meillä)\s+on|olemme|olen)\s+", re.IGNORECASE),
+    "et": re.compile(r"^(?:(?:mul|meil)\s+on|oleme|olen)\s+", re.IGNORECASE),
+}
+# What the business has or does, after its name: "A community choir in Bristol with 60
+# members" -> "A community choir in Bristol" (then the place goes too).
+_MODIFIER = {
+    "en": re.compile(
+        r"\s+(?:with|for|offering|selling|serving|providing|doing|specialising|specializing)\b.*$",
+        re.IGNORECASE,
+    ),
+    "fi": re.compile(r"\s+(?:jossa|jolla|joka|jotka|jonka)\b.*$", re.IGNORECASE),
+    "et": re.compile(r"\s+(?:kus|mis|kes|mille|kelle|koos)\b.*$", re.IGNORECASE),
+}
 _PLACE = {
     "en": re.compile(r"\s+(?:in|at|near)\s+[A-ZÄÖÅ][\w-]*(?:\s+[A-ZÄÖÅ][\w-]*)*$"),
     "fi": re.compile(r"(?:\s+[A-ZÄÖÅ][\w-]*n)?\s+[A-ZÄÖÅ][\w-]*(?:ssa|ssä|lla|llä)$"),
@@ -39,13 +61,19 @@ _NAMED_INSIDE = re.compile(
 def short_name(business: str, lang: Lang) -> str:
     """The business's name: its first clause, without a trailing place, in a few words."""
     head = _CLAUSE_END.split(business.strip(), maxsplit=1)[0].strip()
+    spoken = _SPEAKER[lang].sub("", head).strip()
+    if spoken and spoken != head:
+        head = spoken[:1].upper() + spoken[1:]
     if lang == "en":
         head = _RELATIVE.sub("", head).strip() or head
+    head = _MODIFIER[lang].sub("", head).strip() or head
     words = head.split()
     if len(words) > 1:
         head = _PLACE[lang].sub("", head).strip() or head
-    words = head.split()
-    return " ".join(words[:MAX_TITLE_WORDS]) if words else ""
+    words = head.split()[:MAX_TITLE_WORDS]
+    while len(words) > 1 and words[-1].lower() in stopwords():  # never end on "and", "ja"
+        words.pop()
+    return " ".join(words)
 
 
 def persona_name(answers: InterviewAnswers) -> str:
