@@ -20,6 +20,7 @@ from assistant.formats.render import (
     render,
     render_curve_png,
     render_curve_svg,
+    render_html,
     render_pdf,
     render_xlsx,
 )
@@ -143,3 +144,57 @@ def test_stage_type_is_what_the_curve_reads() -> None:
     stage = Stage(name="X", key="x", emotion=Emotion(score=0, label=""))
     assert not stage.emotion.recorded
     assert Emotion(score=0, label="calm").recorded and Emotion(score=-1).recorded
+
+
+def _rated_map() -> JourneyMap:
+    from assistant.domain import Opportunity
+
+    journey = good_map()
+    stages = list(journey.stages)
+    stages[0] = stages[0].model_copy(
+        update={
+            "opportunities": [
+                Opportunity(text="Big rebuild", owner="IT", value=5, effort=5),
+                Opportunity(text="Text a reminder", owner="Front desk", value=5, effort=1),
+                Opportunity(text="Unrated idea"),
+            ]
+        }
+    )
+    stages[1] = stages[1].model_copy(
+        update={"opportunities": [Opportunity(text="Nice to have", value=2, effort=1)]}
+    )
+    return journey.model_copy(update={"stages": stages})
+
+
+def test_opportunities_are_ranked_quick_wins_first_unrated_last() -> None:
+    from assistant.formats.render.priorities import ranked
+
+    found = ranked(_rated_map())
+    order = [r.opportunity.text for r in found]
+    assert order[0] == "Text a reminder"  # most value for the least effort
+    assert order.index("Nice to have") < order.index("Big rebuild")  # +1 beats 0
+    rated = [r.rated for r in found]
+    assert rated == sorted(rated, reverse=True)  # every rated one before any unrated one
+    assert [r.number for r in found] == list(range(1, len(found) + 1))
+
+
+def test_the_html_export_shows_the_matrix_and_the_ranked_list() -> None:
+    html = render_html(_rated_map())
+    assert '<svg class="matrix"' in html and "Quick wins" in html and "Think again" in html
+    ranked_list = html[html.index('<ol class="ranked">') :]
+    assert ranked_list.index("Text a reminder") < ranked_list.index("Big rebuild")
+    assert "value 5/5 · effort 1/5" in ranked_list and "not rated" in ranked_list
+    assert '<svg class="matrix"' not in render_html(good_map())  # nothing rated: no matrix
+
+
+def test_the_xlsx_has_a_priorities_sheet_with_the_matrix_picture() -> None:
+    workbook = load_workbook(
+        io.BytesIO(render_xlsx(_rated_map().model_copy(update={"language": "fi"})))
+    )
+    sheet = workbook["Tärkeysjärjestys"]
+    assert sheet["B2"].value == "Mahdollisuus"
+    assert sheet["B3"].value == "Text a reminder" and sheet["D3"].value == "5"
+    assert len(sheet._images) == 1
+    from assistant.formats.render.priorities import render_matrix_png
+
+    assert _png_size(render_matrix_png(_rated_map()))[0] > 600

@@ -14,8 +14,8 @@ from assistant.capabilities.drafting.stages import StagePlan
 from assistant.capabilities.drafting.trades import TradeFit
 from assistant.domain import InterviewAnswers, Lang, Persona, Provenance, Source
 from assistant.language.i18n import t
-from assistant.language.words import first_names
 from assistant.language.text import stopwords
+from assistant.language.words import first_names
 from assistant.retrieval.documents import kb_source
 
 MAX_TITLE_WORDS = 6

@@ -19,6 +19,7 @@ from assistant.formats.render.common import (
     meta_pairs,
     signed,
 )
+from assistant.formats.render.priorities import QUADRANT_FILL, QUADRANTS, has_ratings, ranked, spot
 from assistant.formats.terms import lane_display, meta_display
 from assistant.language.i18n import t
 
@@ -66,6 +67,17 @@ svg.curve{display:block;width:100%;height:150px}
 td.missing{color:#8a94a0;font-style:italic}
 .s-2{fill:#c0392b}.s-1{fill:#e67e22}.s0{fill:#95a5a6}.s1{fill:#27ae60}.s2{fill:#1e8449}
 .legend{margin-top:.75rem;font-size:.9em;color:var(--muted)}
+.priorities{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start;margin-top:1.25rem;
+break-inside:avoid;page-break-inside:avoid}
+.priorities h2{font-size:1.1rem;margin:0 0 .5rem;flex-basis:100%}
+svg.matrix{width:330px;height:330px;flex:none}
+.matrix text{font-size:11px;fill:var(--ink)}
+.matrix text.quadrant{font-weight:600;fill:var(--muted);font-size:10px}
+.matrix text.number{fill:#fff;font-weight:700;font-size:10px}
+.matrix circle{fill:#3e7cb1;stroke:#fff;stroke-width:1.5}
+ol.ranked{margin:0;padding-left:1.6rem;max-width:46rem}
+ol.ranked li{margin:0 0 .35rem}
+ol.ranked small{color:var(--muted)}
 .legend span{padding:0 .3rem}
 @media (max-width:600px){
 body{margin:.5rem;font-size:.95rem}
@@ -107,6 +119,7 @@ def render_html(journey: JourneyMap) -> str:
         f"{_e(t('legend_evidence', lang))}</p>"
         if has_evidence(journey)
         else "",
+        _priorities(journey),
     ]
     return (
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
@@ -241,3 +254,86 @@ def _point(i: int, n: int, stage: Stage) -> str:
         f"{_e(label)}</title></circle>"
         f'<text x="{x}" y="{label_y:g}" text-anchor="middle">{_e(label)}</text>'
     )
+
+
+MATRIX, CELL, MARGIN = 330, 56, 35  # the value/effort matrix: 5 x 5 cells and room for labels
+
+
+def _priorities(journey: JourneyMap) -> str:
+    """The opportunities ranked, beside the value/effort matrix that numbers them alike."""
+    if not has_ratings(journey):
+        return ""
+    lang = journey.language
+    items = []
+    for item in ranked(journey):
+        o = item.opportunity
+        rating = (
+            t("priorities_line", lang, value=o.value, effort=o.effort)
+            if item.rated
+            else t("priorities_not_rated", lang)
+        )
+        owner = f" · {_e(o.owner)}" if o.owner else ""
+        items.append(
+            f'<li value="{item.number}">{_e(o.text)} <small>({_e(item.stage)} · '
+            f"{_e(rating)}{owner})</small></li>"
+        )
+    return (
+        f'<section class="priorities"><h2>{_e(t("priorities_heading", lang))}</h2>'
+        f'{_matrix(journey)}<ol class="ranked">{"".join(items)}</ol></section>'
+    )
+
+
+def _at(score: float, axis: str) -> float:
+    """The pixel of a 1..5 score: x grows with effort, y with value (upwards)."""
+    if axis == "x":
+        return MARGIN + (score - 0.5) * CELL
+    return MATRIX - MARGIN - (score - 0.5) * CELL
+
+
+def _matrix(journey: JourneyMap) -> str:
+    lang = journey.language
+    bottom, left = MATRIX - MARGIN, MARGIN
+    parts = [
+        f'<svg class="matrix" role="img" viewBox="0 0 {MATRIX} {MATRIX}" '
+        f'aria-label="{_e(t("matrix_title", lang))}"><title>{_e(t("matrix_title", lang))}</title>'
+    ]
+    for key, ((x0, y0), (x1, y1), where) in QUADRANTS.items():
+        x, y = _at(x0, "x"), _at(y1, "y")
+        width, height = (x1 - x0) * CELL, (y1 - y0) * CELL
+        label_y = y + 15 if where == "top" else y + height - 6
+        parts.insert(
+            1,
+            f'<rect x="{x:g}" y="{y:g}" width="{width:g}" height="{height:g}" '
+            f'fill="{QUADRANT_FILL[key]}"/>',
+        )  # every quadrant first, then the names over them
+        parts.append(
+            f'<text class="quadrant" x="{x + 5:g}" y="{label_y:g}">'
+            f"{_e(t(f'matrix_{key}', lang))}</text>"
+        )
+    placed: dict[tuple[int, int], int] = {}
+    for item in ranked(journey):
+        o = item.opportunity
+        if o.value is None or o.effort is None:
+            continue
+        index = placed.get((o.effort, o.value), 0)
+        placed[(o.effort, o.value)] = index + 1
+        effort, value = spot(o.effort, o.value, index)
+        x, y = _at(effort, "x"), _at(value, "y")
+        parts.append(
+            f'<circle cx="{x:g}" cy="{y:g}" r="8"><title>{item.number}. {_e(o.text)}</title>'
+            f'</circle><text class="number" x="{x:g}" y="{y + 3.5:g}" text-anchor="middle">'
+            f"{item.number}</text>"
+        )
+    middle_x, middle_y = _at(3, "x"), _at(3, "y")
+    parts.append(
+        f'<text x="{middle_x:g}" y="{bottom + 28:g}" text-anchor="middle">'
+        f"{_e(t('matrix_effort', lang))}</text>"
+        f'<text x="10" y="{middle_y:g}" text-anchor="middle" '
+        f'transform="rotate(-90 10 {middle_y:g})">{_e(t("matrix_value", lang))}</text>'
+    )
+    for n in range(1, 6):
+        parts.append(
+            f'<text x="{_at(n, "x"):g}" y="{bottom + 13:g}" text-anchor="middle">{n}</text>'
+            f'<text x="{left - 8:g}" y="{_at(n, "y") + 4:g}" text-anchor="end">{n}</text>'
+        )
+    return "".join(parts) + "</svg>"

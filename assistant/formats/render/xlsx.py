@@ -20,6 +20,7 @@ from assistant.formats.render.common import (
 )
 from assistant.formats.render.csv_export import sheet_rows
 from assistant.formats.render.curve import render_curve_png
+from assistant.formats.render.priorities import has_ratings, ranked, render_matrix_png
 from assistant.formats.syntax import neutralise
 from assistant.formats.terms import format_words
 from assistant.language.i18n import t
@@ -41,6 +42,8 @@ def render_xlsx(journey: JourneyMap) -> bytes:
     sheet.title = map_title
     _map_sheet(sheet, journey)
     _persona_sheet(workbook.create_sheet(persona_title), journey)
+    if has_ratings(journey):
+        _priorities_sheet(workbook.create_sheet(t("sheet_priorities", lang)), journey)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -114,3 +117,26 @@ def _persona_sheet(sheet: Any, journey: JourneyMap) -> None:
             _write(sheet, r, 2, value)
     sheet.column_dimensions["A"].width = LANE_WIDTH
     sheet.column_dimensions["B"].width = 2 * STAGE_WIDTH
+
+
+def _priorities_sheet(sheet: Any, journey: JourneyMap) -> None:
+    """The opportunities ranked (most value for the least effort first) and the value/effort
+    matrix that numbers them alike."""
+    from openpyxl.drawing.image import Image
+    from openpyxl.styles import Font
+
+    lang = journey.language
+    _write(sheet, 1, 1, t("priorities_heading", lang)).font = Font(bold=True)
+    for c, name in enumerate(["#", *t("priorities_columns", lang).split("|")], start=1):
+        _write(sheet, 2, c, name).font = Font(bold=True)
+    for r, item in enumerate(ranked(journey), start=3):
+        o = item.opportunity
+        values = [str(item.number), o.text, item.stage, str(o.value or ""), str(o.effort or "")]
+        values.append(o.owner or "")
+        for c, text in enumerate(values, start=1):
+            _write(sheet, r, c, text)
+    for column, width in zip("ABCDEF", (5, 60, 22, 8, 8, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    picture = Image(io.BytesIO(render_matrix_png(journey)))
+    picture.width, picture.height = picture.width * 0.5, picture.height * 0.5
+    sheet.add_image(picture, "H3")
