@@ -411,6 +411,27 @@ def test_picking_estonian_on_an_english_browser_turns_the_whole_page_estonian(
     context.close()
 
 
+def test_the_chat_side_panel_hides_and_the_map_takes_the_width(
+    browser: Any, ui_server: RunningServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="et-EE")
+    page = _open(context, ui_server)
+    _send(page, ESTONIAN_MAP, "/100")
+    frame = page.locator("#polku-map iframe")
+    narrow = frame.bounding_box()
+    toggle = page.locator("#polku-toggle")
+    expect(toggle).to_have_text("Näita või peida vestlus")
+    toggle.click()
+    expect(page.locator("#polku-side")).to_be_hidden()
+    page.wait_for_timeout(300)
+    wide = frame.bounding_box()
+    assert narrow and wide and wide["width"] > narrow["width"] + 300, (narrow, wide)
+    toggle.click()
+    expect(page.locator("#polku-side")).to_be_visible()
+    expect(page.locator("#polku-message textarea")).to_be_visible()
+    context.close()
+
+
 def test_the_chat_shows_the_newest_message_after_a_long_reply(
     browser: Any, ui_server: RunningServer
 ) -> None:

@@ -32,6 +32,8 @@ CSS = """
 .polku-diff td.before { color: #8a1c1c; text-decoration: line-through; }
 .polku-diff td.after { color: #14532d; font-weight: 600; }
 #polku-proposal { border: 2px solid #2563eb; border-radius: 8px; padding: 6px; }
+/* The chat is a side panel: the header's button hides it and the map takes the width. */
+#polku-side.polku-hidden { display: none !important; }
 /* The editable map's lane names stay in view while its stages scroll sideways. */
 #polku-table .first-column {
   position: sticky; left: 0; z-index: 3;
@@ -87,8 +89,11 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             badge = gr.Markdown(
                 f"**{badge_text(services, lang)}**", elem_id="polku-badge", min_width=140
             )
+            toggle_chat = gr.Button(
+                t("ui_toggle_chat", lang), size="sm", scale=0, min_width=120, elem_id="polku-toggle"
+            )
         with gr.Row():
-            with gr.Column(scale=4, min_width=340):
+            with gr.Column(scale=4, min_width=340, elem_id="polku-side"):
                 chatbot = gr.Chatbot(
                     label=t("ui_chat", lang),
                     height=560,
@@ -126,7 +131,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                     file_types=[".csv", ".tsv", ".xlsx", ".txt", ".md", ".docx", ".pdf"],
                     elem_id="polku-research-upload",
                 )
-            with gr.Column(scale=8, min_width=340):
+            with gr.Column(scale=8, min_width=340, elem_id="polku-main"):
                 with gr.Tab(t("ui_map_tab", lang)) as map_tab:
                     frame_html = gr.HTML(elem_id="polku-map")
                     findings = gr.HTML(elem_id="polku-findings")
@@ -250,6 +255,12 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 )
             )
         language.input(page.set_language, [owner, language], [chatbot])
+        toggle_chat.click(
+            None,
+            None,
+            None,
+            js="() => { document.querySelector('#polku-side').classList.toggle('polku-hidden'); }",
+        )
         labelled = {
             chatbot: "ui_chat",
             message: "ui_message",
@@ -277,6 +288,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             reject: "edit_reject",
             send: "ui_send",
             new: "ui_new_map",
+            toggle_chat: "ui_toggle_chat",
             export: "ui_export",
             rename: "ui_rename",
             duplicate: "ui_duplicate",
