@@ -21,6 +21,8 @@ LOWER_IS_BETTER = {
     "wrong_trade_items",
     "duplicate_stage_cells",
     "forbidden_quotes",
+    "answers_repeating_a_sentence",
+    "answers_reading_unfinished",
 }
 
 
