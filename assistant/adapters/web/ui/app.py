@@ -202,9 +202,9 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
         ]
         map_out = [table, frame_html, findings, maps]
 
-        # Whatever changes the map also refreshes the persona table under it.
+        # Whatever changes the map then refreshes both tables under it.
         def then_persona(event: Any) -> None:
-            event.then(page.persona_rows, [owner], [persona_table])
+            event.then(page.tables, [owner], [table, persona_table])
 
         # The browser's language picks the first greeting's language (navigator.language).
         then_persona(

@@ -56,6 +56,14 @@ def exports_root(settings: Any) -> Path:
     return root
 
 
+def _table_update(journey: Any) -> Any:
+    """The stage table: the lane column pinned, each stage with room to read (the table
+    scrolls sideways)."""
+    headers, rows = views.table(journey)
+    widths = ["170px", *(["240px"] * (len(headers) - 1))]
+    return gr.update(value=rows, headers=headers, column_widths=widths)
+
+
 class Page:
     """Handlers bound to the shared services and store (both thread-safe)."""
 
@@ -76,11 +84,8 @@ class Page:
     def map_views(self, session: Session) -> tuple[Any, str, str]:
         journey = session.journey
         lang = session.state.lang
-        headers, rows = views.table(journey)
         report = session.shown_report()  # kept with the map's version, not re-run
-        # The lane column is pinned; each stage gets room to read (the table scrolls sideways).
-        widths = ["170px", *(["240px"] * (len(headers) - 1))]
-        frame = gr.update(value=rows, headers=headers, column_widths=widths)
+        frame = _table_update(journey)
         return frame, views.map_frame(journey, lang), views.findings_html(report, lang)
 
     def saved(self, session: Session) -> Any:
@@ -153,8 +158,7 @@ class Page:
             elif isinstance(event, Notice):
                 history.append(_message("assistant", f"⚠️ {event.message}"))
             elif isinstance(event, MapUpdated):
-                headers, rows = views.table(event.map)
-                frame = gr.update(value=rows, headers=headers)
+                frame = _table_update(event.map)
                 frame_html = views.map_frame(event.map, session.state.lang)
             elif isinstance(event, CritiqueReady):
                 findings = views.findings_html(event.report, session.state.lang)
@@ -241,10 +245,13 @@ class Page:
             )
         return (*self.map_views(session), self.saved(session))
 
-    def persona_rows(self, owner: str) -> Any:
-        """The persona table of the map on screen (refreshed whenever the map changes)."""
-        headers, rows = views.persona_table(self.session(owner).journey)
-        return gr.update(value=rows, headers=headers)
+    def tables(self, owner: str) -> tuple[Any, Any]:
+        """The stage table and the persona table of the map on screen, sent once more after
+        whatever changed the map: a table that was busy redrawing (a virtual list under
+        load) otherwise kept its old rows."""
+        journey = self.session(owner).journey
+        headers, rows = views.persona_table(journey)
+        return _table_update(journey), gr.update(value=rows, headers=headers)
 
     def edit_persona(self, owner: str, edited: Any) -> tuple[Any, ...]:
         """A persona field changed in its table: a new version, critiqued again."""
