@@ -179,16 +179,26 @@ def test_the_persona_is_edited_in_its_own_table_and_the_lane_names_stay_in_view(
     context.close()
 
 
-def test_export_downloads_a_file(browser: Any, ui_server: RunningServer, tmp_path: Path) -> None:
-    context = browser.new_context(accept_downloads=True)
+@pytest.mark.parametrize(
+    ("locale", "pasted", "curve", "cell"),
+    [
+        ("en-GB", PASTED_MAP, "emotion-curve", "Long queue"),
+        ("fi-FI", "WIDE_FINNISH_MAP", "tunnekäyrä", "Varaus on hankala"),
+    ],
+)
+def test_export_downloads_a_file(
+    browser: Any, ui_server: RunningServer, tmp_path: Path, locale: str, pasted: str, curve: str,
+    cell: str,
+) -> None:  # fmt: skip
+    context = browser.new_context(accept_downloads=True, locale=locale)
     page = _open(context, ui_server)
-    _send(page, PASTED_MAP, "/100")
+    _send(page, WIDE_FINNISH_MAP if pasted == "WIDE_FINNISH_MAP" else pasted, "/100")
     for picture in ("pdf", "png"):  # a one-page PDF and the emotion curve, beside md and html
         page.get_by_label(picture, exact=True).check()
     link = page.locator("#polku-downloads a").first
     for _ in range(3):  # a click during the page's re-layout after an import can be lost
         page.locator("#polku-export").scroll_into_view_if_needed()
-        page.get_by_role("button", name="Export", exact=True).click()
+        page.locator("#polku-export").click()
         try:
             link.wait_for(timeout=8000)
             break
@@ -196,13 +206,13 @@ def test_export_downloads_a_file(browser: Any, ui_server: RunningServer, tmp_pat
             continue
     expect(link).to_be_visible()
     names = page.locator("#polku-downloads")
-    for name in (".md", ".html", ".pdf", "emotion-curve", ".png"):
+    for name in (".md", ".html", ".pdf", curve, ".png"):  # the picture says what it is
         expect(names).to_contain_text(name, timeout=20000)
     with page.expect_download() as download_info:
         link.click()
     saved = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(saved)
-    assert saved.read_text(encoding="utf-8").count("Long queue") >= 1
+    assert saved.read_text(encoding="utf-8").count(cell) >= 1
     context.close()
 
 
@@ -466,12 +476,20 @@ def test_on_a_phone_the_page_stacks_and_the_map_scrolls_sideways(
     context.close()
 
 
-def test_new_map_clears_the_old_map(browser: Any, ui_server: RunningServer) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+@pytest.mark.parametrize(
+    ("locale", "pasted", "empty"),
+    [("en-GB", "en", "There is no map yet"), ("et-EE", "et", "Kaarti veel pole")],
+)
+def test_new_map_clears_the_old_map(
+    browser: Any, ui_server: RunningServer, locale: str, pasted: str, empty: str
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
     page = _open(context, ui_server)
-    _send(page, PASTED_MAP, "/100")
+    _send(page, PASTED_MAP if pasted == "en" else ESTONIAN_MAP, "/100")
     expect(page.frame_locator("#polku-map iframe").locator("table.map")).to_be_visible()
     page.locator("#polku-new").click()
-    expect(page.locator("#polku-map")).to_contain_text("There is no map yet")
+    expect(page.locator("#polku-map")).to_contain_text(empty)
     expect(page.locator("#polku-findings")).to_be_empty()
+    bots = page.locator("#polku-chat .message-row.bot-row")
+    expect(bots.last).not_to_contain_text("/100")  # a clean bubble, not glued to the old one
     context.close()

@@ -401,8 +401,11 @@ class Session:
         if folder.is_dir():
             for path in folder.iterdir():
                 path.unlink()
-        yield from self._say(t("new_interview", self.state.lang))
-        yield from self._say(self._interviewer().start().message)
+        # A clean start: the old conversation leaves the chat (its map stays under Saved
+        # maps), and the greeting is one message of its own.
+        self.state.messages = []
+        greeting = self._interviewer().start().message
+        yield from self._say(f"{t('new_interview', self.state.lang)}\n\n{greeting}")
         self.save()
 
     # --- research --------------------------------------------------------------------
