@@ -1,4 +1,10 @@
-"""A positive and a negative case for every guideline check, plus scoring and citations."""
+"""A positive and a negative case for every guideline check, plus scoring and citations.
+
+The negative case is ``well_made()``: tests/maps.py's good map with what the guidelines of
+issue 20 ask for as well (a purpose, expectations, a step outside the café, a moment of
+truth, a failure and its recovery, scored opportunities, the scope); each mutation breaks
+one guideline.
+"""
 
 from collections.abc import Callable
 from datetime import date
@@ -8,10 +14,49 @@ import pytest
 from assistant.capabilities.critique.critic import critique_map
 from assistant.capabilities.critique.rules import CHECKS, MapContext
 from assistant.catalog.guidelines import guidelines
-from assistant.domain import Emotion, Item, JourneyMap, Opportunity, Persona, Source, Touchpoint
+from assistant.domain import (
+    Emotion,
+    Item,
+    JourneyMap,
+    Opportunity,
+    Persona,
+    Source,
+    Stakeholder,
+    Touchpoint,
+)
 from tests.maps import good_b2b_map, good_map
 
 Mutation = Callable[[JourneyMap], None]
+PURPOSE = " We use this map to decide which two fixes to fund first."
+SCOPE = " It covers the whole journey, from first hearing of us to recommending us."
+
+
+def well_made(journey: JourneyMap | None = None) -> JourneyMap:
+    """A map that keeps every guideline (the B2C good map unless another is given)."""
+    m = journey or good_map()
+    m.scenario += PURPOSE + SCOPE
+    assert m.persona is not None
+    m.persona.needs = ["A table with a socket and no pressure to leave"]
+    m.stages[1].actions.append(Item(text="Asks two friends which café they like"))
+    m.stages[2].pain_points.append(Item(text="The card payment fails at the till"))
+    m.stages[2].actions.append(Item(text="Staff apologise and she pays with another card"))
+    m.stages[3].extra_lanes["Moments of truth"] = [Item(text="Staff remember her order")]
+    for value, stage in enumerate(m.stages, start=1):
+        for opportunity in stage.opportunities:
+            opportunity.value, opportunity.effort = value, 6 - value
+    return m
+
+
+def blueprint() -> JourneyMap:
+    """The well-made map as a service blueprint with all five lanes on every stage."""
+    m = well_made()
+    m.map_type = "service-blueprint"
+    for stage in m.stages:
+        stage.frontstage = [Item(text="Barista greets Anna and takes the order")]
+        stage.backstage = [Item(text="Kitchen prepares the lunch orders")]
+        stage.support_processes = [Item(text="Till and stock system")]
+        stage.physical_evidence = [Item(text="Menu board and receipt")]
+    return m
 
 
 def _no_persona(m: JourneyMap) -> None:
@@ -109,7 +154,120 @@ def _unsourced_statistic(m: JourneyMap) -> None:
     m.stages[0].thoughts.append(Item(text="87 % of shoppers start with a web search"))
 
 
+def _no_purpose(m: JourneyMap) -> None:
+    m.scenario = m.scenario.replace(PURPOSE, "")
+
+
+def _no_expectations(m: JourneyMap) -> None:
+    assert m.persona is not None
+    m.persona.needs = []
+
+
+def _assumed_and_unlabelled(m: JourneyMap) -> None:
+    _mostly_suggestions(m)
+
+
+def _uncited_evidence(m: JourneyMap) -> None:
+    m.stages[0].pain_points[0].provenance.kind = "evidence"
+
+
+def _unsourced_quote(m: JourneyMap) -> None:
+    assert m.persona is not None
+    m.persona.quote = "I'll happily buy lunch if I can stay until three."
+
+
+def _suggested_quote(m: JourneyMap) -> None:
+    assert m.persona is not None
+    m.persona.quote = m.stages[0].thoughts[0].text
+    m.stages[0].thoughts[0].provenance.kind = "pattern"
+
+
+def _stereotype(m: JourneyMap) -> None:
+    assert m.persona is not None
+    m.persona.frustrations.append("Typical millennial: glued to her phone")
+
+
+def _idle_demographics(m: JourneyMap) -> None:
+    assert m.persona is not None
+    m.persona.demographics = "34, married, two cats, drives a Volvo, loves jazz"
+
+
+def _no_recovery(m: JourneyMap) -> None:
+    m.stages[2].actions.pop()
+
+
+def _only_the_smooth_path(m: JourneyMap) -> None:
+    m.stages[2].actions.pop()
+    m.stages[2].pain_points.pop()
+
+
+def _no_outside_step(m: JourneyMap) -> None:
+    m.stages[1].actions.pop()
+
+
+def _no_moment_of_truth(m: JourneyMap) -> None:
+    m.stages[3].extra_lanes.clear()
+
+
+def _every_moment_of_truth(m: JourneyMap) -> None:
+    for stage in m.stages:
+        stage.extra_lanes["Moments of truth"] = [Item(text=f"{stage.name} matters")]
+
+
+def _unscored_opportunity(m: JourneyMap) -> None:
+    m.stages[4].opportunities[0].effort = None
+
+
+def _same_scores(m: JourneyMap) -> None:
+    for stage in m.stages:
+        for opportunity in stage.opportunities:
+            opportunity.value, opportunity.effort = 3, 3
+
+
+def _gift_recipient_missing(m: JourneyMap) -> None:
+    m.scenario = "Anna buys a gift card for her mother's birthday." + PURPOSE + SCOPE
+
+
+def _buyers_only(m: JourneyMap) -> None:
+    m.model = "b2b"
+    m.business = "Café chain selling office catering contracts to companies"
+    assert m.persona is not None
+    m.persona.b2b_role = "Procurement manager"
+    m.stakeholders = [Stakeholder(role="CFO"), Stakeholder(role="Managing director")]
+
+
+def _no_scope(m: JourneyMap) -> None:
+    m.scenario = m.scenario.replace(SCOPE, "")
+
+
+def _overloaded_cell(m: JourneyMap) -> None:
+    m.stages[1].actions += [Item(text=f"Looks at option {n}") for n in range(7)]
+
+
 CASES: list[tuple[str, Mutation]] = [
+    ("purpose-stated", _no_purpose),
+    ("expectations-stated", _no_expectations),
+    ("evidence-level", _assumed_and_unlabelled),
+    ("evidence-level", _uncited_evidence),
+    ("quotes-sourced", _unsourced_quote),
+    ("quotes-sourced", _suggested_quote),
+    ("persona-stereotype", _stereotype),
+    ("persona-stereotype", _idle_demographics),
+    ("failure-recovery", _no_recovery),
+    ("failure-recovery", _only_the_smooth_path),
+    ("outside-in", _no_outside_step),
+    ("moments-of-truth", _no_moment_of_truth),
+    ("moments-of-truth", _every_moment_of_truth),
+    ("opportunity-priority", _unscored_opportunity),
+    ("opportunity-priority", _same_scores),
+    ("user-vs-buyer", _gift_recipient_missing),
+    ("user-vs-buyer", _buyers_only),
+    ("map-scope", _no_scope),
+    ("map-scope", _overloaded_cell),
+]
+
+
+CASES += [
     ("one-persona", _no_persona),
     ("one-persona", _two_personas),
     ("persona-evidence", _no_evidence),
@@ -137,23 +295,91 @@ def _ids(journey: JourneyMap) -> set[str]:
     return {f.guideline_id for f in critique_map(journey).findings}
 
 
+def _missing_backstage(m: JourneyMap) -> None:
+    m.stages[2].backstage = []
+
+
+def _no_physical_evidence_at_all(m: JourneyMap) -> None:
+    for stage in m.stages:
+        stage.physical_evidence = []
+
+
+def _backstage_in_view(m: JourneyMap) -> None:
+    m.stages[2].backstage.append(Item(text="Barista tells the customer the lunch is late"))
+
+
+def _frontstage_by_the_customer(m: JourneyMap) -> None:
+    m.stages[2].frontstage.append(Item(text="Customer pays at the counter"))
+
+
+def _frontstage_by_nobody(m: JourneyMap) -> None:
+    m.stages[3].frontstage = [Item(text="The loyalty card is stamped")]
+
+
+def _two_scenarios(m: JourneyMap) -> None:
+    m.stages[1].actions.append(Item(text="Dine-in: finds a table with a socket"))
+    m.stages[1].actions.append(Item(text="Takeaway: orders at the counter"))
+    m.stages[2].actions.append(Item(text="Dine-in: orders lunch at the table"))
+    m.stages[2].actions.append(Item(text="Takeaway: collects the bag"))
+
+
+def _step_drawn_twice(m: JourneyMap) -> None:
+    m.stages[2].name = "Ordering (dine-in)"
+    m.stages[3].name = "Ordering (takeaway)"
+
+
+BLUEPRINT_CASES: list[tuple[str, Mutation]] = [
+    ("blueprint-lanes", _missing_backstage),
+    ("blueprint-lanes", _no_physical_evidence_at_all),
+    ("blueprint-visibility", _backstage_in_view),
+    ("blueprint-visibility", _frontstage_by_the_customer),
+    ("blueprint-visibility", _frontstage_by_nobody),
+    ("blueprint-one-scenario", _two_scenarios),
+    ("blueprint-one-scenario", _step_drawn_twice),
+]
+
+
 def test_every_guideline_has_a_check_and_a_case() -> None:
     catalog_ids = {g.id for g in guidelines().guidelines}
     assert catalog_ids == set(CHECKS)
-    assert {gid for gid, _ in CASES} == catalog_ids
+    assert {gid for gid, _ in CASES + BLUEPRINT_CASES} == catalog_ids
 
 
 @pytest.mark.parametrize(
     ("guideline_id", "mutate"), CASES, ids=[f"{g}-{m.__name__}" for g, m in CASES]
 )
 def test_flaw_is_found(guideline_id: str, mutate: Mutation) -> None:
-    journey = good_map()
+    journey = well_made()
     assert guideline_id not in _ids(journey)  # the negative case
     mutate(journey)
     assert guideline_id in _ids(journey)  # the positive case
 
 
-@pytest.mark.parametrize("journey", [good_map(), good_b2b_map()], ids=["b2c", "b2b"])
+@pytest.mark.parametrize(
+    ("guideline_id", "mutate"),
+    BLUEPRINT_CASES,
+    ids=[f"{g}-{m.__name__}" for g, m in BLUEPRINT_CASES],
+)
+def test_blueprint_flaw_is_found(guideline_id: str, mutate: Mutation) -> None:
+    journey = blueprint()
+    assert guideline_id not in _ids(journey)
+    mutate(journey)
+    assert guideline_id in _ids(journey)
+
+
+def test_blueprint_rules_leave_journey_maps_alone() -> None:
+    journey = well_made()
+    _two_scenarios(journey)
+    journey.stages[2].backstage = [Item(text="Barista tells the customer the lunch is late")]
+    journey.map_type = "current-state"
+    assert not {"blueprint-lanes", "blueprint-visibility", "blueprint-one-scenario"} & _ids(journey)
+
+
+@pytest.mark.parametrize(
+    "journey",
+    [well_made(), well_made(good_b2b_map()), blueprint()],
+    ids=["b2c", "b2b", "blueprint"],
+)
 def test_well_made_map_has_no_finding_worth_a_warning(journey: JourneyMap) -> None:
     report = critique_map(journey)
     assert [f for f in report.findings if f.severity != "info"] == []

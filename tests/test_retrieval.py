@@ -163,7 +163,7 @@ def test_whole_collections_are_read_in_pages(
     assert [c.chunk_id for c in paged] == [c.chunk_id for c in whole]
     assert paged_vectors.shape == whole_vectors.shape
     assert (paged_vectors == whole_vectors).all()
-    assert len(services.index.documents("kb")) == 72
+    assert len(services.index.documents("kb")) == 81
 
 
 def test_a_write_in_this_process_is_searched_at_once(fresh_services: Any) -> None:

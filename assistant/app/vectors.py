@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from assistant.capabilities.critique.cues import cue_texts
 from assistant.capabilities.drafting.fill import library_texts
 from assistant.capabilities.drafting.trades import profiles
 from assistant.capabilities.insights.kinds import prototype_texts
@@ -31,6 +32,7 @@ def shipped_texts() -> list[Item]:
     queries: list[str] = []
     for lang in LANGS:
         queries += library_texts(lang) + role_texts(lang) + prototype_texts(lang)
+        queries += cue_texts(lang)
     queries += [text for trade in library().values() for text in profiles(trade)]
     passages = [chunk.embedding_text for chunk in chunk_all(builtin_documents())]
     items = [("query", text) for text in queries] + [("passage", text) for text in passages]

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 
-from assistant.capabilities.stage_roles import journey_roles
-from assistant.catalog.roles import Role
-from assistant.domain import Item, JourneyMap, Lang, Opportunity, Stage, Touchpoint
-from assistant.language.i18n import t
-from assistant.language.vocabulary import (
-    has_physical_presence,
-    infer_model,
-    mentions,
-    vocabulary,
+from assistant.capabilities.critique import (
+    rules_blueprint,
+    rules_evidence,
+    rules_framing,
+    rules_journey,
+    rules_persona,
 )
-from assistant.retrieval.meaning import Meaning, default_meaning
+from assistant.capabilities.critique.context import (
+    Check,
+    Entry,
+    Hit,
+    MapContext,
+    entries,
+    lane_name,
+    stage_texts,
+)
+from assistant.catalog.roles import Role
+from assistant.domain import JourneyMap
+from assistant.language.i18n import t
+from assistant.language.vocabulary import mentions, vocabulary
 
-Hit = tuple[str, dict[str, str]]  # (where, values for the message placeholders)
+__all__ = ["CHECKS", "Hit", "MapContext"]
+
 STALE_AFTER_DAYS = 183
 SUGGESTION_SHARE_LIMIT = 60
 _SOURCE_CUE = re.compile(
@@ -29,60 +38,6 @@ _STATISTIC = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 # Two people: a conjunction followed by another capitalised name ("Kadri ja Ants"), not a
 # second role of the same person ("owner and managing director", "äiti ja yrittäjä").
 _SEVERAL_NAMES = re.compile(r"\s(?:[Aa]nd|ja|ning|&|\+|/)\s+(?=[A-ZÄÖÅÕÜŠŽ])")
-
-
-@dataclass(frozen=True)
-class MapContext:
-    """What the critic infers about a map that the map may leave unstated."""
-
-    lang: Lang
-    is_b2b: bool
-    physical_presence: bool
-    today: date | None = None  # None: the real date (set for reproducible evaluations)
-    roles: tuple[tuple[Role, ...], ...] = ()  # what each stage is about, by meaning
-
-    @classmethod
-    def of(
-        cls, journey: JourneyMap, today: date | None = None, meaning: Meaning | None = None
-    ) -> MapContext:
-        described = " ".join(
-            filter(
-                None,
-                [
-                    journey.business,
-                    journey.scenario,
-                    journey.title,
-                    journey.persona.segment if journey.persona else "",
-                    journey.persona.b2b_role or "" if journey.persona else "",
-                ],
-            )
-        )
-        offline = any(tp.kind == "offline" for s in journey.stages for tp in s.touchpoints)
-        return cls(
-            lang=journey.language,
-            is_b2b=journey.model == "b2b"
-            or bool(journey.stakeholders)
-            or (journey.model is None and infer_model(described) == "b2b"),
-            physical_presence=has_physical_presence(described) or offline,
-            today=today,
-            roles=tuple(journey_roles(journey, meaning or default_meaning())),
-        )
-
-
-def lane_name(lane: str, lang: Lang) -> str:
-    names = vocabulary().lanes[lane].get(lang)  # type: ignore[index]
-    return names[0] if names else lane.replace("_", " ")
-
-
-def _texts(stage: Stage) -> list[str]:
-    items: list[Item] = [*stage.actions, *stage.thoughts, *stage.pain_points]
-    if stage.customer_goal:
-        items.append(stage.customer_goal)
-    return (
-        [i.text for i in items]
-        + [o.text for o in stage.opportunities]
-        + [tp.channel for tp in stage.touchpoints]
-    )
 
 
 def one_persona(m: JourneyMap, c: MapContext) -> list[Hit]:
@@ -97,7 +52,7 @@ def persona_evidence(m: JourneyMap, c: MapContext) -> list[Hit]:
     if m.persona is None or m.persona.evidence or m.evidence:
         return []
     if m.persona.provenance.kind == "evidence" or any(
-        entry.provenance.kind == "evidence" for entry in _entries(m)
+        entry.provenance.kind == "evidence" for entry in entries(m)
     ):
         return []
     return [("persona", {})]
@@ -131,7 +86,7 @@ def full_lifecycle(m: JourneyMap, c: MapContext) -> list[Hit]:
 def customer_language(m: JourneyMap, c: MapContext) -> list[Hit]:
     hits = []
     for stage in m.stages:
-        for text in [stage.name, *_texts(stage)]:
+        for text in [stage.name, *stage_texts(stage)]:
             if mentions(text, vocabulary().jargon.all()):
                 hits.append((stage.name, {"stage": stage.name, "item": text}))
     return hits
@@ -208,16 +163,8 @@ def customer_feedback(m: JourneyMap, c: MapContext) -> list[Hit]:
     return [] if mentions(text, feedback_terms) else [("evidence", {})]
 
 
-def _entries(m: JourneyMap) -> list[Item | Touchpoint | Opportunity]:
-    entries: list[Item | Touchpoint | Opportunity] = []
-    for s in m.stages:
-        entries += [*s.actions, *s.thoughts, *s.pain_points]
-        entries += [*s.touchpoints, *s.opportunities]
-    return entries
-
-
-def _suggested_share(entries: Sequence[Item | Touchpoint | Opportunity]) -> int:
-    kinds = [entry.provenance.kind for entry in entries]
+def _suggested_share(found: Sequence[Entry]) -> int:
+    kinds = [entry.provenance.kind for entry in found]
     return round(100 * sum(k in ("pattern", "llm") for k in kinds) / len(kinds)) if kinds else 0
 
 
@@ -225,7 +172,7 @@ def evidence_based(m: JourneyMap, c: MapContext) -> list[Hit]:
     """Facts (the person's words and their research, ``evidence``) outweigh suggestions, and
     the pain points are not all suggestions."""
     hits: list[Hit] = []
-    share = _suggested_share(_entries(m))
+    share = _suggested_share(entries(m))
     if share > SUGGESTION_SHARE_LIMIT:
         hits.append(("map", {"count": str(share), "item": t("evidence_scope_entries", c.lang)}))
     pains = [p for s in m.stages for p in s.pain_points]
@@ -266,7 +213,7 @@ def stage_transitions(m: JourneyMap, c: MapContext) -> list[Hit]:
 
 def attributed_statistics(m: JourneyMap, c: MapContext) -> list[Hit]:
     texts = [m.scenario, *(m.persona.goals + m.persona.frustrations if m.persona else [])]
-    texts += [text for s in m.stages for text in _texts(s)]
+    texts += [text for s in m.stages for text in stage_texts(s)]
     return [
         ("map", {"item": text})
         for text in texts
@@ -274,7 +221,7 @@ def attributed_statistics(m: JourneyMap, c: MapContext) -> list[Hit]:
     ]
 
 
-CHECKS: dict[str, Callable[[JourneyMap, MapContext], list[Hit]]] = {
+CHECKS: dict[str, Check] = {
     "one-persona": one_persona,
     "persona-evidence": persona_evidence,
     "scenario-stated": scenario_stated,
@@ -292,4 +239,9 @@ CHECKS: dict[str, Callable[[JourneyMap, MapContext], list[Hit]]] = {
     "b2b-stakeholders": b2b_stakeholders,
     "stage-transitions": stage_transitions,
     "attributed-statistics": attributed_statistics,
+    **rules_framing.CHECKS,
+    **rules_evidence.CHECKS,
+    **rules_persona.CHECKS,
+    **rules_journey.CHECKS,
+    **rules_blueprint.CHECKS,
 }

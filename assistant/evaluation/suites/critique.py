@@ -1,9 +1,10 @@
 """Critique: maps with seeded flaws (labelled by guideline id) and good maps; the critic's
-findings scored as micro precision / recall / F1 over guideline ids, plus false criticals on
-the good maps."""
+findings scored as micro precision / recall / F1 over guideline ids, per guideline as well
+(``details["per_guideline"]``), plus false criticals on the good maps."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ def run(
     """``today``: the date maps are judged on (critique.yaml's ``today``)."""
     rows: list[dict[str, Any]] = []
     tp = fp = fn = 0
+    counts: dict[str, Counter[str]] = {"tp": Counter(), "fp": Counter(), "fn": Counter()}
     false_criticals = 0
     errors = 0
     for case in cases:
@@ -36,6 +38,8 @@ def run(
         found = {f.guideline_id for f in report.findings}
         hits, extra, missed = found & seeded, found - allowed, seeded - found
         tp, fp, fn = tp + len(hits), fp + len(extra), fn + len(missed)
+        for name, ids in (("tp", hits), ("fp", extra), ("fn", missed)):
+            counts[name].update(ids)
         criticals = [f.guideline_id for f in report.findings if f.severity == "critical"]
         if case.good:
             false_criticals += len(criticals)
@@ -65,4 +69,23 @@ def run(
         ),
         "errors": float(errors),
     }
-    return SuiteResult(metrics=rounded(metrics), cases=rows)
+    details = {"per_guideline": per_guideline(counts)}
+    return SuiteResult(metrics=rounded(metrics), cases=rows, details=details)
+
+
+def per_guideline(counts: dict[str, Counter[str]]) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 of each guideline the dataset seeds or the critic raised
+    wrongly, with its true positives, false positives and misses (0.0 where undefined: a
+    guideline only ever raised wrongly has recall 0, though there was nothing to find)."""
+    ids = sorted(set(counts["tp"]) | set(counts["fp"]) | set(counts["fn"]))
+    found = {}
+    for gid in ids:
+        tp, fp, fn = counts["tp"][gid], counts["fp"][gid], counts["fn"][gid]
+        precision, recall, f1 = precision_recall_f1(tp, fp, fn)
+        found[gid] = {
+            **rounded({"precision": precision, "recall": recall, "f1": f1}),
+            "tp": float(tp),
+            "fp": float(fp),
+            "fn": float(fn),
+        }
+    return found
