@@ -383,6 +383,17 @@ def test_an_estonian_page_has_no_english_and_a_readable_map(
     frame = page.frame_locator("#polku-map iframe")
     expect(frame.locator("td.missing")).to_contain_text("märkimata")  # not a flat line at 0
     assert _cells_fit(page) == []
+    # The pasted table in the chat keeps its words whole ("Teadlikkus", not "Teadl ikkus").
+    pasted = page.locator(
+        "#polku-chat .message-row.user-row th, #polku-chat .message-row.user-row td"
+    )
+    assert pasted.count() >= 8
+    broken = pasted.evaluate_all(
+        "cells => cells.filter(c => c.getClientRects().length && c.innerText.trim() &&"
+        " c.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(c).lineHeight || 20))"
+        ".map(c => c.innerText)"
+    )
+    assert broken == [], broken
     page.screenshot(path=str(SHOTS / "estonian-page.png"), full_page=False)
     context.close()
 

@@ -32,6 +32,12 @@ CSS = """
 .polku-diff td.before { color: #8a1c1c; text-decoration: line-through; }
 .polku-diff td.after { color: #14532d; font-weight: 600; }
 #polku-proposal { border: 2px solid #2563eb; border-radius: 8px; padding: 6px; }
+/* A table pasted into the chat is drawn as one: its words stay whole, it scrolls sideways. */
+#polku-chat table { display: block; overflow-x: auto; max-width: 100%; }
+#polku-chat th, #polku-chat td {
+  word-break: normal !important; overflow-wrap: normal !important; hyphens: none;
+  white-space: nowrap;
+}
 /* The chat is a side panel: the header's button hides it and the map takes the width. */
 #polku-side.polku-hidden { display: none !important; }
 /* The editable map's lane names stay in view while its stages scroll sideways. */
