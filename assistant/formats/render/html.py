@@ -19,7 +19,13 @@ from assistant.formats.render.common import (
     meta_pairs,
     signed,
 )
-from assistant.formats.render.priorities import QUADRANT_FILL, QUADRANTS, has_ratings, ranked, spot
+from assistant.formats.render.priorities import (
+    QUADRANT_FILL,
+    QUADRANTS,
+    has_ratings,
+    placements,
+    ranked,
+)
 from assistant.formats.terms import lane_display, meta_display
 from assistant.language.i18n import t
 
@@ -310,17 +316,11 @@ def _matrix(journey: JourneyMap) -> str:
             f'<text class="quadrant" x="{x + 5:g}" y="{label_y:g}">'
             f"{_e(t(f'matrix_{key}', lang))}</text>"
         )
-    placed: dict[tuple[int, int], int] = {}
-    for item in ranked(journey):
-        o = item.opportunity
-        if o.value is None or o.effort is None:
-            continue
-        index = placed.get((o.effort, o.value), 0)
-        placed[(o.effort, o.value)] = index + 1
-        effort, value = spot(o.effort, o.value, index)
+    for item, effort, value in placements(journey):
         x, y = _at(effort, "x"), _at(value, "y")
         parts.append(
-            f'<circle cx="{x:g}" cy="{y:g}" r="8"><title>{item.number}. {_e(o.text)}</title>'
+            f'<circle cx="{x:g}" cy="{y:g}" r="8"><title>{item.number}. '
+            f"{_e(item.opportunity.text)}</title>"
             f'</circle><text class="number" x="{x:g}" y="{y + 3.5:g}" text-anchor="middle">'
             f"{item.number}</text>"
         )

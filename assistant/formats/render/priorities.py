@@ -61,6 +61,21 @@ def ranked(journey: JourneyMap) -> list[Ranked]:
     return [Ranked(n, stage, o) for n, (stage, o) in enumerate(ordered, start=1)]
 
 
+def placements(journey: JourneyMap) -> list[tuple[Ranked, float, float]]:
+    """Each rated opportunity with where it sits on the matrix (effort, value), several at
+    one score spread around it."""
+    placed: dict[tuple[int, int], int] = {}
+    found = []
+    for item in ranked(journey):
+        o = item.opportunity
+        if o.value is None or o.effort is None:
+            continue
+        index = placed.get((o.effort, o.value), 0)
+        placed[(o.effort, o.value)] = index + 1
+        found.append((item, *spot(o.effort, o.value, index)))
+    return found
+
+
 def has_ratings(journey: JourneyMap) -> bool:
     return any(r.rated for r in ranked(journey))
 
@@ -100,14 +115,7 @@ def _draw(journey: JourneyMap, fmt: str) -> bytes:
                 color=MUTED,
                 fontweight="bold",
             )
-        placed: dict[tuple[int, int], int] = {}
-        for item in ranked(journey):
-            o = item.opportunity
-            if o.value is None or o.effort is None:
-                continue
-            index = placed.get((o.effort, o.value), 0)
-            placed[(o.effort, o.value)] = index + 1
-            x, y = spot(o.effort, o.value, index)
+        for item, x, y in placements(journey):
             axes.scatter([x], [y], s=200, color="#3e7cb1", edgecolors="white", zorder=3)
             axes.text(x, y, str(item.number), ha="center", va="center", fontsize=7.5,
                       color="white", fontweight="bold", zorder=4)  # fmt: skip

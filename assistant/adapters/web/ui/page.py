@@ -226,23 +226,29 @@ class Page:
 
     # --- edits and exports -------------------------------------------------------
     def edit(self, owner: str, edited: Any) -> tuple[Any, ...]:
+        """A cell of the stage table changed: a new version, critiqued again."""
+
+        def apply(journey: Any, after: list[list[str]]) -> tuple[Any, str]:
+            updated, changed = views.apply_edits(journey, views.table(journey)[1], after)
+            return updated, "edited " + ", ".join(f"{stage}/{lane}" for stage, lane in changed)
+
+        return self._edited(owner, edited, apply)
+
+    def _edited(self, owner: str, edited: Any, apply: Any) -> tuple[Any, ...]:
+        """An edited table read back by ``apply`` (the map and the version's note, no note
+        when nothing changed); a cell it cannot read is refused, the map left as it was."""
         session = self.session(owner)
         journey = session.journey
         if journey is None:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        _, before = views.table(journey)
         after = edited.values.tolist() if hasattr(edited, "values") else edited
         try:
-            updated, changed = views.apply_edits(journey, before, after)
+            updated, note = apply(journey, after)
         except ValueError as exc:
             gr.Warning(t("ui_edit_error", session.state.lang, error=str(exc)))
             return (*self.map_views(session), self.saved(session))
-        if changed:
-            list(
-                session.replace_map(
-                    updated, "edited " + ", ".join(f"{stage}/{lane}" for stage, lane in changed)
-                )
-            )
+        if updated is not journey and updated.version != journey.version:
+            list(session.replace_map(updated, note))
         return (*self.map_views(session), self.saved(session))
 
     def tables(self, owner: str) -> tuple[Any, Any]:
@@ -255,20 +261,13 @@ class Page:
 
     def edit_persona(self, owner: str, edited: Any) -> tuple[Any, ...]:
         """A persona field changed in its table: a new version, critiqued again."""
-        session = self.session(owner)
-        journey = session.journey
-        if journey is None:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        _, before = views.persona_table(journey)
-        after = edited.values.tolist() if hasattr(edited, "values") else edited
-        try:
+
+        def apply(journey: Any, after: list[list[str]]) -> tuple[Any, str]:
+            before = views.persona_table(journey)[1]
             updated, changed = views.apply_persona_edits(journey, before, after)
-        except ValueError as exc:
-            gr.Warning(t("ui_edit_error", session.state.lang, error=str(exc)))
-            return (*self.map_views(session), self.saved(session))
-        if changed:
-            list(session.replace_map(updated, "edited persona: " + ", ".join(changed)))
-        return (*self.map_views(session), self.saved(session))
+            return updated, "edited persona: " + ", ".join(changed)
+
+        return self._edited(owner, edited, apply)
 
     def export(self, owner: str, formats: list[str]) -> list[str]:
         session = self.session(owner)
