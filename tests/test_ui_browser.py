@@ -131,7 +131,8 @@ def test_editing_a_cell_changes_the_critique(browser: Any, ui_server: RunningSer
     expect(page.locator("#polku-findings")).not_to_contain_text("no opportunity")
     frame = page.frame_locator("#polku-map iframe")
     expect(frame.locator("table.map")).to_contain_text("Self-checkout")
-    page.screenshot(path=str(SHOTS / "critique-and-edit.png"), full_page=True)
+    page.locator("#polku-findings").scroll_into_view_if_needed()  # the critique after the edit
+    page.screenshot(path=str(SHOTS / "critique-and-edit.png"), full_page=False)
     context.close()
 
 
