@@ -54,16 +54,15 @@ def covers(question: str, hits: list[Hit]) -> bool:
     return best.vector_similarity >= MIN_SIMILARITY and (lexical >= MIN_OVERLAP or not wanted)
 
 
-def asks_for_a_list(question: str, lang: Lang) -> bool:
-    """Whether the question asks for several things: which ones, what kinds, the steps."""
-    cues = word_lists().list_question_words
-    asked = set(words(question))
-    return bool(asked & set(cues.get(lang))) or bool(asked & set(cues.all()))
+def asks_for_a_list(question: str) -> bool:
+    """Whether the question asks for several things (which ones, what kinds, the steps), in
+    any of the three languages."""
+    return bool(set(words(question)) & set(word_lists().list_question_words.all()))
 
 
 def _candidates(question: str, hits: list[Hit], lang: Lang) -> list[Candidate]:
     wanted = stems(question)
-    wants_list = asks_for_a_list(question, lang)
+    wants_list = asks_for_a_list(question)
     same_language = [h for h in hits if h.chunk.lang == lang] or hits
     about_itself = word_lists().self_references.all()
     found: list[Candidate] = []

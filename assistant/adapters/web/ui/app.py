@@ -209,11 +209,11 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
         map_out = [table, frame_html, findings, maps]
 
         # Whatever changes the map then refreshes both tables under it.
-        def then_persona(event: Any) -> None:
+        def then_tables(event: Any) -> None:
             event.then(page.tables, [owner], [table, persona_table])
 
         # The browser's language picks the first greeting's language (navigator.language).
-        then_persona(
+        then_tables(
             demo.load(
                 page.load,
                 [owner, browser_lang],
@@ -232,28 +232,28 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             )
         )
         demo.load(page.documents, None, [docs])
-        then_persona(send.click(page.send, [owner, message], chat_out))
-        then_persona(message.submit(page.send, [owner, message], chat_out))
+        then_tables(send.click(page.send, [owner, message], chat_out))
+        then_tables(message.submit(page.send, [owner, message], chat_out))
         new_map = new.click(page.new_map, [owner], chat_out)
         new_map.then(lambda: None, None, [downloads])
-        then_persona(new_map)
-        then_persona(accept.click(page.accept, [owner], chat_out))
-        then_persona(reject.click(page.reject, [owner], chat_out))
-        then_persona(map_file.upload(page.upload_map, [owner, map_file], chat_out))
-        then_persona(
+        then_tables(new_map)
+        then_tables(accept.click(page.accept, [owner], chat_out))
+        then_tables(reject.click(page.reject, [owner], chat_out))
+        then_tables(map_file.upload(page.upload_map, [owner, map_file], chat_out))
+        then_tables(
             research_upload.upload(page.upload_research, [owner, research_upload], chat_out)
         )
         table.input(page.edit, [owner, table], map_out)
-        then_persona(persona_table.input(page.edit_persona, [owner, persona_table], map_out))
+        then_tables(persona_table.input(page.edit_persona, [owner, persona_table], map_out))
         export.click(page.export, [owner, formats], [downloads])
-        then_persona(maps.select(page.open_map, [owner, maps], [*map_out, versions]))
+        then_tables(maps.select(page.open_map, [owner, maps], [*map_out, versions]))
         for button, action in (
             (rename, "rename"),
             (duplicate, "duplicate"),
             (delete, "delete"),
             (restore, "restore"),
         ):
-            then_persona(
+            then_tables(
                 button.click(
                     lambda o, m, ti, v, a=action: page.manage(o, a, m, ti, v),
                     [owner, maps, title, versions],
