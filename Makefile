@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 
 EVAL_DATA ?= .polku/eval-data
 
-.PHONY: run test lint eval venv clean chromium embeddings
+.PHONY: run test lint eval venv clean chromium postgresql embeddings
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
+# The store's tests run on a real PostgreSQL server too (a throwaway cluster the fixtures start
+# with Debian's initdb and pg_ctl); install the package when missing (needs root or sudo).
+postgresql:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q postgresql; }
+
 # Re-embed the knowledge base and the drafting library into knowledge/embeddings.npz after
 # changing them (a test fails until this is done). About four minutes on 2 cores.
 embeddings: $(STAMP)
@@ -43,7 +50,7 @@ eval: $(STAMP)
 	POLKU_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/polku eval --mode offline \
 	  --baseline eval/baseline.json --report eval-report
 
-test: lint chromium
+test: lint chromium postgresql
 	$(VENV)/bin/python -m pytest -q
 	$(MAKE) eval
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +71,32 @@ class Settings(BaseSettings):
     auth: SecretStr | None = Field(
         default=None, description="Optional login for the web UI and API: 'user:password'."
     )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL for maps, sessions, users, workspaces, share links and Slack "
+        "state (postgresql://user:password@host/db); SQLite in the data dir when unset.",
+    )
+    trusted_user_header: str | None = Field(
+        default=None,
+        description="A header naming the signed-in user (e.g. X-Forwarded-User), set by a "
+        "reverse proxy in front of Polku; believed only from POLKU_TRUSTED_PROXIES.",
+    )
+    trusted_proxies: str = Field(
+        default="127.0.0.1,::1",
+        description="Comma-separated addresses of the proxies whose user header is believed.",
+    )
+    proxy_user_role: Literal["viewer", "editor"] = Field(
+        default="viewer",
+        description="The role a user first named by the proxy gets in the 'default' workspace.",
+    )
+    sign_in_days: float = Field(
+        default=14, gt=0, description="How long a sign-in on the page lasts."
+    )
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Mark the sign-in cookie Secure; unset: when the request came over HTTPS "
+        "(or the proxy says X-Forwarded-Proto: https).",
+    )
     chroma_url: str | None = Field(
         default=None, description="URL of a shared Chroma server; embedded Chroma when unset."
     )
@@ -128,6 +154,10 @@ class Settings(BaseSettings):
     @property
     def allowed_origin_list(self) -> list[str]:
         return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     def auth_pair(self) -> tuple[str, str] | None:
         """(user, password) from ``POLKU_AUTH``; None when unset or malformed."""

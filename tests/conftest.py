@@ -117,4 +117,5 @@ def fresh_services(fresh_settings: Settings) -> Iterator[Any]:
 
 
 # Fixtures that live in their own modules (real servers and a real browser).
+from tests.postgres import database_url, postgres  # noqa: E402, F401
 from tests.ui_server import browser, ui_server  # noqa: E402, F401

@@ -10,6 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from assistant.app.store import Database
 from assistant.capabilities.critique.critic import critique_map
 from assistant.capabilities.drafting.draft import draft_map
 from assistant.capabilities.editing.apply import apply_operations
@@ -90,6 +91,12 @@ class Services:
         embeddings (and served from the shipped vectors)."""
         cache = EmbeddingCache(self.settings.data_dir / "embeddings.db")
         return Meaning(Embedder(cache))
+
+    @cached_property
+    def database(self) -> Database:
+        """The store's database (PostgreSQL when configured, else SQLite in the data dir),
+        opened once per process and migrated to the newest schema."""
+        return Database.for_settings(self.settings)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

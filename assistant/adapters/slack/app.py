@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
@@ -46,8 +45,8 @@ def build_slack_app(
     """The Bolt app over ``services``; HTTP mode verifies every request's signature."""
     settings = services.settings
     secret = settings.slack_signing_secret
-    seen = SeenEvents(Path(settings.data_dir) / "slack.db")
-    replies = Replies(services, ThreadMaps(Path(settings.data_dir) / "slack.db"))
+    seen = SeenEvents(services.database)
+    replies = Replies(services, ThreadMaps(services.database))
     app = App(
         client=client or web_client(settings),
         signing_secret=secret.get_secret_value() if secret else "",

@@ -1,19 +1,21 @@
 """The map a Slack thread is about, and the change waiting there for approval.
 
 A map pasted in a thread (or in a DM) becomes that thread's map; an instruction later in
-the thread is proposed against it, and "yes" applies it. Kept in SQLite under the data dir,
+the thread is proposed against it, and "yes" applies it. Kept in the store's database,
 beside the seen event ids, so a restart loses nothing; threads untouched for a month are
 forgotten.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import delete, select
+
+from assistant.app.store import Database
+from assistant.app.store.tables import slack_threads
 from assistant.domain import JourneyMap
 from assistant.domain.edits import EditProposal
 
@@ -30,26 +32,15 @@ class ThreadState:
 class ThreadMaps:
     """One map, one waiting proposal and one undo step per (channel, thread)."""
 
-    def __init__(self, path: Path, keep_seconds: float = KEEP_SECONDS) -> None:
-        self.path = path
+    def __init__(self, where: Database | Path, keep_seconds: float = KEEP_SECONDS) -> None:
+        self.db = where if isinstance(where, Database) else Database.at(where)
         self.keep_seconds = keep_seconds
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS thread_maps (channel TEXT, thread TEXT, "
-                "map TEXT, pending TEXT, previous TEXT, at REAL, PRIMARY KEY (channel, thread))"
-            )
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
 
     def get(self, channel: str, thread: str) -> ThreadState:
-        with closing(self._connect()) as db:
-            row = db.execute(
-                "SELECT map, pending, previous FROM thread_maps WHERE channel = ? AND thread = ?",
-                (channel, thread),
-            ).fetchone()
+        t = slack_threads.c
+        query = select(t.map, t.pending, t.previous).where(t.channel == channel, t.thread == thread)
+        with self.db.read() as db:
+            row = db.execute(query).first()
         if row is None:
             return ThreadState()
         journey, pending, previous = row
@@ -61,14 +52,14 @@ class ThreadMaps:
 
     def put(self, channel: str, thread: str, state: ThreadState) -> None:
         now = time.time()
-        values = (
-            channel,
-            thread,
-            state.journey.model_dump_json() if state.journey else None,
-            state.pending.model_dump_json() if state.pending else None,
-            state.previous.model_dump_json() if state.previous else None,
-            now,
-        )
-        with closing(self._connect()) as db, db:
-            db.execute("DELETE FROM thread_maps WHERE at < ?", (now - self.keep_seconds,))
-            db.execute("INSERT OR REPLACE INTO thread_maps VALUES (?, ?, ?, ?, ?, ?)", values)
+        values = {
+            "channel": channel,
+            "thread": thread,
+            "map": state.journey.model_dump_json() if state.journey else None,
+            "pending": state.pending.model_dump_json() if state.pending else None,
+            "previous": state.previous.model_dump_json() if state.previous else None,
+            "at": now,
+        }
+        with self.db.write() as db:
+            db.execute(delete(slack_threads).where(slack_threads.c.at < now - self.keep_seconds))
+            self.db.upsert(db, slack_threads, values, ["channel", "thread"])

@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     services = Services(settings)
     services.index  # build or open the index before the first request  # noqa: B018
     _warm_up(services)
-    store = MapStore.for_settings(settings)
+    store = MapStore(services.database)
     app = create_api(services)
     app.add_middleware(SameOriginWrites, allowed_origins=settings.allowed_origin_list)
     # Present, this switches off Gradio's own CORS handling, which on a server reached by a
