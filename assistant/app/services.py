@@ -10,7 +10,9 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from assistant.app.store import Database
+from assistant.app.access import Gate
+from assistant.app.store import Database, MapStore
+from assistant.app.store.accounts import Accounts
 from assistant.capabilities.critique.critic import critique_map
 from assistant.capabilities.drafting.draft import draft_map
 from assistant.capabilities.editing.apply import apply_operations
@@ -97,6 +99,12 @@ class Services:
         """The store's database (PostgreSQL when configured, else SQLite in the data dir),
         opened once per process and migrated to the newest schema."""
         return Database.for_settings(self.settings)
+
+    @cached_property
+    def gate(self) -> Gate:
+        """Who may see and change which maps (users, workspaces, links) in the database."""
+        store = MapStore(self.database)
+        return Gate(Accounts(self.database), store, self.settings.trusted_user_header)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

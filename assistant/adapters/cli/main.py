@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from assistant import __version__
-from assistant.adapters.cli import evaluate, knowledge, maps, questions, research, servers
+from assistant.adapters.cli import evaluate, knowledge, maps, questions, research, servers, teams
 from assistant.adapters.cli.common import console, fail
 
 app = typer.Typer(
@@ -74,7 +74,7 @@ def schema(
     print(json.dumps({n: m.model_json_schema() for n, m in chosen.items()}, indent=2))
 
 
-for module in (questions, knowledge, maps, research, evaluate, servers):
+for module in (questions, knowledge, maps, research, evaluate, servers, teams):
     module.register(app)
 
 

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant import __version__
 from assistant.adapters.web.guards import BusyLimit
+from assistant.adapters.web.maps_api import maps_routes
 from assistant.app.services import QuestionError, Services
 from assistant.capabilities.insights.mine import ResearchFile
 from assistant.domain import Answer, Finding, InsightReport, InterviewAnswers, JourneyMap, Lang
@@ -371,9 +372,15 @@ def create_api(services: Services) -> FastAPI:
         "/{path:path}", methods=["GET", "POST", "PUT", "DELETE"], include_in_schema=False
     )
     def unknown(request: Request) -> None:  # a JSON 404 even where Gradio is mounted at "/"
-        known = any(getattr(route, "path", "") == request.url.path for route in router.routes)
+        known = any(
+            getattr(route, "path_regex", None) is not None
+            and route.path_regex.match(request.url.path)
+            and getattr(route, "path", "") != "/api/{path:path}"
+            for route in request.app.routes
+        )
         raise HTTPException(405 if known else 404)
 
+    app.include_router(maps_routes(services))
     app.include_router(router)
 
     @app.exception_handler(RequestValidationError)
@@ -385,7 +392,9 @@ def create_api(services: Services) -> FastAPI:
         message = str(exc.detail)
         if exc.status_code in (404, 405):
             message = f"{message}: {request.method} {request.url.path}; the routes are at /docs."
-        return error(exc.status_code, message)
+        response = error(exc.status_code, message)
+        response.headers.update(exc.headers or {})
+        return response
 
     async def refused(_: Request, exc: Exception) -> JSONResponse:
         return error(400 if isinstance(exc, QuestionError) else 422, str(exc))

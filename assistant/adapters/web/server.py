@@ -22,6 +22,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     import gradio as gr
 
     from assistant.adapters.web.api import create_api
+    from assistant.adapters.web.auth import SignInRequired
+    from assistant.adapters.web.signin import signin_routes
     from assistant.adapters.web.ui.app import CSS, build_ui, exports_root
     from assistant.app.services import Services
     from assistant.app.store import MapStore
@@ -42,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_methods=["*"],
         allow_headers=["*"],
     )
+    app.include_router(signin_routes(services))
+    app.add_middleware(SignInRequired, gate=services.gate, settings=settings)
     auth = settings.auth_pair()
     if auth:
         _require_basic_auth(app, auth)

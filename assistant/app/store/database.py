@@ -120,8 +120,9 @@ class Database:
     def insert_new(self, conn: Connection, table: Table, values: dict[str, Any]) -> bool:
         """Insert a row unless its key is taken; True when this call inserted it."""
         dialect = postgresql if self.kind == "postgresql" else sqlite
+        key = next(iter(table.primary_key.columns))
         statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
-        return conn.execute(statement).rowcount == 1
+        return conn.execute(statement.returning(key)).first() is not None
 
     def _migrate(self) -> None:
         """Bring the schema to the newest revision, one process at a time."""

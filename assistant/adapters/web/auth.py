@@ -1,0 +1,177 @@
+"""Who is asking, for the page and the API.
+
+- A built-in user: HTTP Basic or an API token (``Authorization: Bearer``) on the API; the
+  sign-in cookie on the page (``/login``). Wrong passwords are throttled per user name.
+- A user a trusted reverse proxy names in ``POLKU_TRUSTED_USER_HEADER``: believed only when
+  the request comes from an address in ``POLKU_TRUSTED_PROXIES``.
+- Nobody, while no user exists and no proxy header is configured: each browser has its own
+  maps (the default for one person on their own machine).
+
+``SignInRequired`` sends a person who is not signed in to ``/login`` (the page) or answers
+401 (Gradio's own routes), whenever users or a proxy are in use.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import json
+import logging
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from assistant.app.access import Access, Forbidden, Gate
+from assistant.app.store.accounts import Throttled
+from assistant.settings import Settings
+
+logger = logging.getLogger("polku.auth")
+
+COOKIE = "polku_sign_in"
+OPEN_PATHS = ("/login", "/logout", "/shared/", "/api/", "/slack/", "/favicon.ico")
+
+
+class NotSignedIn(Exception):
+    """No (valid) credentials where they are needed; the message says how to send them."""
+
+    def __init__(self, message: str, wait_s: float | None = None) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s
+
+
+def cookie_value(headers: Any) -> str:
+    """The sign-in cookie from a Cookie header."""
+    for part in str(headers.get("cookie", "")).split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == COOKIE:
+            return value
+    return ""
+
+
+def proxy_user(settings: Settings, headers: Any, client_host: str | None) -> str | None:
+    """The user the trusted proxy names; None when no proxy is configured, the header is
+    missing, or the request did not come from a trusted proxy."""
+    header = settings.trusted_user_header
+    if not header:
+        return None
+    named = str(headers.get(header.lower(), headers.get(header, ""))).strip()
+    if not named:
+        return None
+    if client_host not in settings.trusted_proxy_list:
+        logger.warning("ignored %s from %s: not a trusted proxy", header, client_host)
+        return None
+    return named
+
+
+def signed_in_user(gate: Gate, settings: Settings, headers: Any, client: str | None) -> str | None:
+    """The user of a page request: named by the trusted proxy, or by the sign-in cookie."""
+    if settings.trusted_user_header:
+        named = proxy_user(settings, headers, client)
+        if named:
+            gate.proxy_user(named, settings.proxy_user_role)
+        return named
+    token = cookie_value(headers)
+    return gate.accounts.signed_in(token) if token else None
+
+
+def page_access(
+    gate: Gate, settings: Settings, owner: str, headers: Any, client: str | None
+) -> Access:
+    """What a page request may do: the browser's own maps while nobody signs in, else the
+    signed-in user's workspace (Forbidden when they are signed out or in no workspace)."""
+    if gate.mode() == "anonymous":
+        return gate.browser(owner)
+    user = signed_in_user(gate, settings, headers, client)
+    if user is None:
+        raise Forbidden("you are signed out: reload the page to sign in again")
+    return gate.user(user)
+
+
+def api_user(gate: Gate, settings: Settings, conn: HTTPConnection) -> str:
+    """The user of an API request, or NotSignedIn saying what to send."""
+    client = conn.client.host if conn.client else None
+    named = proxy_user(settings, conn.headers, client)
+    if named:
+        gate.proxy_user(named, settings.proxy_user_role)
+        return named
+    given = conn.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        user = gate.accounts.user_for_token(value.strip())
+        if user:
+            return user
+        raise NotSignedIn("that API token is not valid: make one with `polku users token NAME`")
+    if scheme.lower() == "basic":
+        try:
+            name, _, password = base64.b64decode(value).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise NotSignedIn("the Basic credentials are not base64 of 'user:password'") from None
+        try:
+            if gate.accounts.check_password(name, password):
+                return name
+        except Throttled as error:
+            raise NotSignedIn(str(error), wait_s=error.wait_s) from None
+        raise NotSignedIn("wrong user name or password")
+    user = gate.accounts.signed_in(cookie_value(conn.headers))
+    if user:
+        return user
+    if not gate.accounts.has_users() and not settings.trusted_user_header:
+        raise NotSignedIn(
+            "saved maps over the API belong to users: add one with "
+            "`polku users add NAME --password-stdin`, then send HTTP Basic or a token"
+        )
+    raise NotSignedIn("sign in: send HTTP Basic credentials or 'Authorization: Bearer TOKEN'")
+
+
+class SignInRequired:
+    """In front of the page: while users or a proxy are in use, a request without a valid
+    sign-in is sent to /login (a page load) or refused with 401 (Gradio's routes)."""
+
+    def __init__(self, app: ASGIApp, gate: Gate, settings: Settings) -> None:
+        self.app = app
+        self.gate = gate
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] not in ("http", "websocket") or path.startswith(OPEN_PATHS):
+            await self.app(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
+        client = conn.client.host if conn.client else None
+        mode = self.gate.mode()
+        if mode == "anonymous" or signed_in_user(self.gate, self.settings, conn.headers, client):
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 4401})
+            return
+        if mode == "proxy":
+            await _send(send, 401, "text/plain", b"Sign in through the single sign-on proxy.")
+            return
+        if scope.get("method") == "GET" and path in ("/", ""):
+            target = "/login?next=" + quote(path or "/")
+            await _send(send, 303, "text/plain", b"", {"location": target})
+            return
+        body = json.dumps({"error": "sign in first: open /login"}).encode()
+        await _send(send, 401, "application/json", body)
+
+
+async def _send(
+    send: Send, status: int, media: str, body: bytes, headers: dict[str, str] | None = None
+) -> None:
+    raw = [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode())]
+    raw += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+def safe_next(target: str) -> str:
+    """Where to go after signing in: a path on this server only (never another site)."""
+    parts = urlsplit(target or "/")
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or target.startswith("//"):
+        return "/"
+    return html.escape(target, quote=True) and target
