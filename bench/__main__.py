@@ -31,6 +31,7 @@ def main() -> None:
     from bench.engine import bench_engine, bench_retrieval, sample_answers
     from bench.ingest import bench_ingest
     from bench.insights import bench_insights
+    from bench.multi_server import bench_multi_server
     from bench.relevance import bench_relevance
     from bench.rest import bench_rest
     from bench.scale import bench_scale
@@ -59,6 +60,7 @@ def main() -> None:
             "rest": bench_rest(data_dir, repeat),
             "llm": bench_tokens(data_dir, sample_answers("en", "A fashion store with a web shop")),
             "scale": bench_scale(data_dir, Path(tmp), sizes, 1 if args.quick else 3),
+            "multi_server": bench_multi_server(args.quick),
         }
         if not args.skip_browser:
             results["ui"] = bench_ui(data_dir, 5 if args.quick else 20)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.multi_server import table
+
 HYBRID = "Polku hybrid (BM25 + vectors)"
 CHROMA = "Chroma vector query"
 
@@ -80,6 +82,21 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         found.append(
             _target("instruction -> proposal p95, 10-stage map", editing["p95_ms"], 50, " ms")
         )
+    multi = results.get("multi_server")
+    if multi:
+        shared = multi["two_servers"]["basic"]
+        found += [
+            _target(
+                "2 servers (PostgreSQL + Chroma), 16 sessions: ask p95",
+                _p95(shared["ask"]),
+                500,
+                " ms",
+            ),
+            _target(
+                "2 servers, 16 sessions: map save p95 (Basic)", _p95(shared["save"]), 50, " ms"
+            ),
+            _target("2 servers, 16 sessions: errors", shared["errors"], 0, ""),
+        ]
     return found
 
 
@@ -165,6 +182,13 @@ def markdown(results: dict[str, Any]) -> str:
         ]
     if results.get("relevance"):
         lines += ["", *_relevance_table(results["relevance"])]
+    if results.get("multi_server"):
+        lines += [
+            "",
+            "### Several servers (PostgreSQL + Chroma server)",
+            "",
+            table(results["multi_server"]),
+        ]
     concurrent = rest["concurrent"]
     imports = startup["imports_ask"]
     slowest = ", ".join(f"{name} {ms:.0f}" for name, ms in imports["slowest_ms"].items())

@@ -348,7 +348,7 @@ def test_every_feature_works_with_the_network_cut_and_nothing_leaves(
                 )
             chat = gradio_result(http, "send", owner, QUESTION)[0]  # a question in the chat
             assert "[1]" in chat[-1]["content"][0]["text"]
-            assert "/100" in gradio_result(http, "load", owner, "")[4]  # the critique is shown
+            assert "/100" in gradio_result(http, "load", owner, "")[5]  # the critique is shown
             assert "Sources" in gradio_result(http, "ask", "What is a persona?", "en")[0]
             files = gradio_result(
                 http, "export", owner, ["md", "csv", "xlsx", "json", "mermaid", "html"]

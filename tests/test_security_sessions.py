@@ -281,7 +281,7 @@ def test_concurrent_sessions_over_gradio_http_never_mix(ui_server: RunningServer
     for (owner, _, tok), shown in zip(people, pages, strict=True):
         assert shown[0] == owner
         assert_only_own(json.dumps(shown, ensure_ascii=False), tok, everyone, f"{owner} page")
-        choices = shown[5]["choices"]
+        choices = shown[6]["choices"]
         assert len(choices) == 1 and tok in choices[0][0].lower()  # the saved-maps list
 
 

@@ -28,6 +28,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from assistant.app.store import Database
 from tests.openai_server import OpenAIServer, Reply
 from tests.ui_server import free_port, gradio_event
 
@@ -263,10 +264,11 @@ def exported(served: Served) -> Exported:
 
 def _targets(served: Served) -> dict[str, tuple[Path, bytes]]:
     """Files the server must never hand out, and a piece of each one's content."""
-    secret = (served.data / "browser-secret").read_bytes().strip()
+    # The key sealing browser ids lives in the store's database (shared by every server).
+    secret = Database.at(served.data / "polku.db").secret("browser").encode()
     return {
         "passwd": (Path("/etc/passwd"), b"root:"),
-        "browser-secret": (served.data / "browser-secret", secret),
+        "browser-secret": (served.data / "polku.db", secret),
         "store-db": (served.data / "polku.db", b"SQLite format 3"),
         "embeddings-db": (served.data / "embeddings.db", b"SQLite format 3"),
         "dotenv-in-data": (served.data / ".env", FILE_CANARY.encode()),

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from assistant.app.access import Access
 from assistant.app.ideas import ideas_asked
 from assistant.app.intent import classify
 from assistant.app.services import Services
-from assistant.app.store import MapStore
+from assistant.app.store import MapStore, StoreError
 from assistant.capabilities.editing.apply import EditError, apply_operations
 from assistant.capabilities.editing.propose import proposal_text, propose
 from assistant.capabilities.editing.why import explain
@@ -103,15 +104,22 @@ class SessionState(BaseModel):
         default_factory=list, description="The version before each change, newest last."
     )
     undo_map: str | None = Field(default=None, description="The map the undo versions are of.")
+    shown_version: int | None = Field(
+        default=None, description="The version the page last showed (a table edit's base)."
+    )
 
 
 class Session:
     """A person's conversation with Polku, loaded from and saved to the store."""
 
-    def __init__(self, services: Services, store: MapStore, owner: str) -> None:
+    def __init__(
+        self, services: Services, store: MapStore, owner: str, access: Access | None = None
+    ) -> None:
         self.services = services
         self.store = store
-        self.owner = owner
+        self.owner = owner  # whose conversation this is (a browser, or a user in a browser)
+        self.access = access or Access(owner=owner, role="owner")  # whose maps it works on
+        self.maps = self.access.owner
         saved = store.load_session(owner)
         self.state = SessionState.model_validate(saved) if saved else SessionState()
         self.meter = UsageMeter(self.state.usage)
@@ -121,11 +129,24 @@ class Session:
         self.state.usage = self.meter.total
         self.store.save_session(self.owner, self.state.model_dump(mode="json"))
 
+    def shown(self, journey: JourneyMap | None) -> None:
+        """The page now shows ``journey``: a table edit is made from this version."""
+        version = journey.version if journey is not None else None
+        if version != self.state.shown_version:
+            self.state.shown_version = version
+            self.save()
+
     @property
     def journey(self) -> JourneyMap | None:
+        """The map on screen; None when there is none, or it is gone (deleted, or no longer
+        in a workspace this person belongs to)."""
         if self.state.map_id is None:
             return None
-        return self.store.load(self.owner, self.state.map_id)
+        try:
+            return self.store.load(self.maps, self.state.map_id)
+        except StoreError:
+            self.state.map_id = None
+            return None
 
     def shown_report(self) -> CritiqueReport | None:
         """The current map's critique: the one kept with its version, or made now (once, for
@@ -133,16 +154,28 @@ class Session:
         journey, map_id = self.journey, self.state.map_id
         if journey is None or map_id is None:
             return None
-        kept = self.store.load_report(self.owner, map_id)
+        kept = self.store.load_report(self.maps, map_id)
         if kept is None:
             kept = self.services.critique(journey, meter=self.meter).value
-            self.store.save_report(self.owner, map_id, journey.version, kept)
+            self.store.save_report(self.maps, map_id, journey.version, kept)
         return kept
 
-    def keep(self, journey: JourneyMap, note: str) -> JourneyMap:
-        saved = self.store.save(self.owner, journey, self.state.map_id, note)
+    def keep(self, journey: JourneyMap, note: str, base_version: int | None = None) -> JourneyMap:
+        """Save ``journey`` as the map's next version (a new map when there is none), as
+        this person; Forbidden for a viewer, VersionConflict when ``base_version`` is no
+        longer the newest."""
+        self.access.check_write()
+        self.access.check_map(self.state.map_id)
+        saved = self.store.save(
+            self.maps,
+            journey,
+            self.state.map_id,
+            note,
+            author=self.access.user,
+            base_version=base_version,
+        )
         self.state.map_id = saved.id
-        return self.store.load(self.owner, saved.id)
+        return saved.journey
 
     # --- conversation ------------------------------------------------------------
     def set_language(self, lang: Lang) -> list[Event]:
@@ -312,7 +345,7 @@ class Session:
             yield from self._say(t("edit_nothing_to_undo", lang))
             return
         back = self.state.undo.pop()
-        old = self.store.load(self.owner, map_id, back)
+        old = self.store.load(self.maps, map_id, back)
         kept = self.keep(old, t("edit_undo_note", lang, version=back))
         yield from self._publish(kept)
         yield from self._say(t("edit_undone", lang, version=back, new=kept.version))
@@ -487,14 +520,16 @@ class Session:
         outcome = self.services.critique(journey, meter=self.meter)
         yield from outcome.notices
         if self.state.map_id is not None:
-            self.store.save_report(self.owner, self.state.map_id, journey.version, outcome.value)
+            self.store.save_report(self.maps, self.state.map_id, journey.version, outcome.value)
         yield CritiqueReady(report=outcome.value)
         return outcome.value
 
-    def replace_map(self, journey: JourneyMap, note: str) -> Iterator[Event]:
+    def replace_map(
+        self, journey: JourneyMap, note: str, base_version: int | None = None
+    ) -> Iterator[Event]:
         """An edited map: saved as a new version, critiqued again."""
         current = self.journey
-        kept = self.keep(journey, note)
+        kept = self.keep(journey, note, base_version)
         if current is not None and kept.version != current.version:
             self._remember(current.version)
         yield from self._publish(kept)

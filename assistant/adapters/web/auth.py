@@ -1,13 +1,13 @@
 """Who is asking, for the page and the API.
 
 - A built-in user: HTTP Basic or an API token (``Authorization: Bearer``) on the API; the
-  sign-in cookie on the page (``/login``). Wrong passwords are throttled per user name.
+  sign-in cookie on the page (``/signin``). Wrong passwords are throttled per user name.
 - A user a trusted reverse proxy names in ``POLKU_TRUSTED_USER_HEADER``: believed only when
   the request comes from an address in ``POLKU_TRUSTED_PROXIES``.
 - Nobody, while no user exists and no proxy header is configured: each browser has its own
   maps (the default for one person on their own machine).
 
-``SignInRequired`` sends a person who is not signed in to ``/login`` (the page) or answers
+``SignInRequired`` sends a person who is not signed in to ``/signin`` (the page) or answers
 401 (Gradio's own routes), whenever users or a proxy are in use.
 """
 
@@ -31,7 +31,7 @@ from assistant.settings import Settings
 logger = logging.getLogger("polku.auth")
 
 COOKIE = "polku_sign_in"
-OPEN_PATHS = ("/login", "/logout", "/shared/", "/api/", "/slack/", "/favicon.ico")
+OPEN_PATHS = ("/signin", "/signout", "/shared/", "/api/", "/slack/", "/favicon.ico")
 
 
 class NotSignedIn(Exception):
@@ -128,7 +128,7 @@ def api_user(gate: Gate, settings: Settings, conn: HTTPConnection) -> str:
 
 class SignInRequired:
     """In front of the page: while users or a proxy are in use, a request without a valid
-    sign-in is sent to /login (a page load) or refused with 401 (Gradio's routes)."""
+    sign-in is sent to /signin (a page load) or refused with 401 (Gradio's routes)."""
 
     def __init__(self, app: ASGIApp, gate: Gate, settings: Settings) -> None:
         self.app = app
@@ -153,10 +153,10 @@ class SignInRequired:
             await _send(send, 401, "text/plain", b"Sign in through the single sign-on proxy.")
             return
         if scope.get("method") == "GET" and path in ("/", ""):
-            target = "/login?next=" + quote(path or "/")
+            target = "/signin?next=" + quote(path or "/")
             await _send(send, 303, "text/plain", b"", {"location": target})
             return
-        body = json.dumps({"error": "sign in first: open /login"}).encode()
+        body = json.dumps({"error": "sign in first: open /signin"}).encode()
         await _send(send, 401, "application/json", body)
 
 

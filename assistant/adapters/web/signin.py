@@ -1,4 +1,4 @@
-"""The pages around the app: sign in (``/login``), sign out (``/logout``), and a map opened
+"""The pages around the app: sign in (``/signin``), sign out (``/signout``), and a map opened
 by a share link (``/shared/{token}``: the map, its critique and its versions, read-only).
 
 They are plain HTML in the person's language (the browser's, or ``?lang=``), with no script;
@@ -58,7 +58,7 @@ def _secure(request: Request, setting: bool | None) -> bool:
 
 def _login_page(lang: Lang, target: str, problem: str = "", status: int = 200) -> HTMLResponse:
     links = " ".join(
-        f'<a href="/login?lang={code}&amp;next={escape(target, quote=True)}">{code.upper()}</a>'
+        f'<a href="/signin?lang={code}&amp;next={escape(target, quote=True)}">{code.upper()}</a>'
         for code in LANGS
     )
     error = f'<p class="error" role="alert">{escape(problem)}</p>' if problem else ""
@@ -67,7 +67,7 @@ def _login_page(lang: Lang, target: str, problem: str = "", status: int = 200) -
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(t("signin_title", lang))}</title><style>{_STYLE}</style></head>
 <body><main><nav>{links}</nav><h1>{escape(t("signin_title", lang))}</h1>{error}
-<form method="post" action="/login?lang={lang}">
+<form method="post" action="/signin?lang={lang}">
 <input type="hidden" name="next" value="{escape(target, quote=True)}">
 <label for="name">{escape(t("signin_name", lang))}</label>
 <input id="name" name="name" autocomplete="username" required autofocus>
@@ -83,11 +83,11 @@ def signin_routes(services: Services) -> APIRouter:
     gate = services.gate
     settings = services.settings
 
-    @router.get("/login")
+    @router.get("/signin")
     def login_form(request: Request) -> Response:
         return _login_page(request_lang(request), safe_next(request.query_params.get("next", "/")))
 
-    @router.post("/login")
+    @router.post("/signin")
     def login(
         request: Request,
         name: Annotated[str, Form()] = "",
@@ -116,12 +116,12 @@ def signin_routes(services: Services) -> APIRouter:
         )
         return response
 
-    @router.api_route("/logout", methods=["GET", "POST"])
+    @router.api_route("/signout", methods=["GET", "POST"])
     def logout(request: Request) -> Response:
         token = cookie_value(request.headers)
         if token:
             gate.accounts.sign_out(token)
-        response = RedirectResponse("/login?lang=" + request_lang(request), status_code=303)
+        response = RedirectResponse("/signin?lang=" + request_lang(request), status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response
 

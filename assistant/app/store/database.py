@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -123,6 +123,23 @@ class Database:
         key = next(iter(table.primary_key.columns))
         statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
         return conn.execute(statement.returning(key)).first() is not None
+
+    def secret(self, name: str, first: str | None = None) -> str:
+        """A secret every server using this database shares (made once: ``first`` when
+        given, e.g. one an older Polku kept in a file, else random)."""
+        import secrets as random
+
+        from assistant.app.store.tables import server_secrets
+
+        query = select(server_secrets.c.value).where(server_secrets.c.name == name)
+        with self.read() as conn:
+            found = conn.execute(query).scalar()
+        if found is None:
+            value = first or random.token_hex(32)
+            with self.write() as conn:
+                self.insert_new(conn, server_secrets, {"name": name, "value": value})
+                found = conn.execute(query).scalar()
+        return str(found)
 
     def _migrate(self) -> None:
         """Bring the schema to the newest revision, one process at a time."""

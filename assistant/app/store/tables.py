@@ -127,3 +127,10 @@ slack_threads = Table(
     Column("previous", Text, nullable=True),
     Column("at", Float, nullable=False),
 )
+
+server_secrets = Table(
+    "server_secrets",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False, doc="e.g. the key that seals browser ids"),
+)

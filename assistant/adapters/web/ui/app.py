@@ -76,9 +76,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
     page = Page(services, store)
     lang: Lang = services.settings.language
     with gr.Blocks(title=t("ui_title", lang)) as demo:
-        owner = gr.BrowserState(
-            "", storage_key="polku-owner", secret=browser_secret(services.settings)
-        )
+        owner = gr.BrowserState("", storage_key="polku-owner", secret=browser_secret(services))
         browser_lang = gr.Textbox(visible=False, elem_id="polku-browser-lang")
         with gr.Row(elem_id="polku-header"):
             title_md = gr.Markdown(
@@ -92,6 +90,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 min_width=140,
                 elem_id="polku-language",
             )
+            who = gr.HTML(elem_id="polku-who", min_width=160)
             badge = gr.Markdown(
                 f"**{badge_text(services, lang)}**", elem_id="polku-badge", min_width=140
             )
@@ -219,6 +218,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 [owner, browser_lang],
                 [
                     owner,
+                    who,
                     chatbot,
                     table,
                     frame_html,
@@ -319,7 +319,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             lambda: [gr.update(visible=False)] * len(drop_zones), None, drop_zones
         ).then(lambda: [gr.update(visible=True)] * len(drop_zones), None, drop_zones)
         language.change(relabel, [language], [*labelled, *buttons, title_md, badge])
-        language.change(page.views_in, [owner, language], [frame_html, findings, proposal])
+        language.change(page.views_in, [owner, language], [frame_html, findings, proposal, who])
         question.submit(page.ask, [question, language], [answer])
         docs_upload.upload(page.ingest, [docs_upload], [docs])
         remove.click(page.remove, [doc_id], [docs])

@@ -13,10 +13,12 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.adapters.web.auth import signed_in_user
 from assistant.adapters.web.ui import views
+from assistant.app.access import Forbidden
 from assistant.app.services import Services
 from assistant.app.session import Session, source_list
-from assistant.app.store import MapStore, StoreError
+from assistant.app.store import MapStore, StoreError, VersionConflict
 from assistant.domain import LANGS, Lang
 from assistant.domain.events import (
     AnswerReady,
@@ -38,15 +40,13 @@ def _message(role: str, text: str) -> dict[str, str]:
     return {"role": role, "content": escape(text, quote=False)}
 
 
-def browser_secret(settings: Any) -> str:
-    """The key that seals the owner id in the browser's localStorage; kept in the data dir
-    so a restart can still read it (a new key would orphan every saved map)."""
-    path = Path(settings.data_dir) / "browser-secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(uuid.uuid4().hex + uuid.uuid4().hex, encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+def browser_secret(services: Services) -> str:
+    """The key that seals the owner id in the browser's localStorage. It is kept in the
+    database, so every server reads the same ids and a restart can still read them (a new key
+    would orphan every saved map); a key an older Polku kept in the data dir is taken over."""
+    path = Path(services.settings.data_dir) / "browser-secret"
+    old = path.read_text(encoding="utf-8").strip() if path.exists() else None
+    return services.database.secret("browser", first=old)
 
 
 def exports_root(settings: Any) -> Path:
@@ -72,10 +72,40 @@ class Page:
         self.store = store
         self.exports = exports_root(services.settings)
 
-    def session(self, owner: str) -> Session:
+    def session(self, owner: str, request: gr.Request | None = None) -> Session:
+        """The person's Session: the browser's own maps while nobody signs in; else the
+        signed-in user's workspace, checked again on every call (a member removed, or a
+        sign-in ended, loses access at once)."""
         if not owner:
             raise gr.Error("This page lost its session id; reload the page.")
-        return Session(self.services, self.store, owner)
+        gate = self.services.gate
+        if request is None or gate.mode() == "anonymous":
+            return Session(self.services, self.store, owner)
+        client = request.client.host if request.client else None
+        user = signed_in_user(gate, self.services.settings, request.headers, client)
+        if user is None:
+            raise gr.Error(t("ui_signed_out", self.services.settings.language))
+        session = Session(self.services, self.store, f"user:{user}:{owner}")
+        try:
+            session.access = gate.user(user)
+        except Forbidden:
+            raise gr.Error(t("signin_no_workspace", session.state.lang, user=user)) from None
+        session.maps = session.access.owner
+        return session
+
+    def who(self, session: Session) -> str:
+        """Who is signed in, in which workspace and role, with a way to sign out."""
+        access, lang = session.access, session.state.lang
+        if access.user is None:
+            return ""
+        role = t(f"role_{access.role}", lang)
+        label = t("ui_signed_in", lang, user=access.user, workspace=access.workspace, role=role)
+        out = (
+            ""
+            if self.services.settings.trusted_user_header
+            else (f' · <a href="/signout?lang={lang}">{escape(t("signout", lang))}</a>')
+        )
+        return f'<span class="polku-who">{escape(label)}{out}</span>'
 
     # --- rendering ---------------------------------------------------------------
     def chat(self, session: Session) -> list[dict[str, str]]:
@@ -83,21 +113,24 @@ class Page:
 
     def map_views(self, session: Session) -> tuple[Any, str, str]:
         journey = session.journey
+        session.shown(journey)
         lang = session.state.lang
         report = session.shown_report()  # kept with the map's version, not re-run
         frame = _table_update(journey)
         return frame, views.map_frame(journey, lang), views.findings_html(report, lang)
 
     def saved(self, session: Session) -> Any:
-        choices = [(f"{m.title} (v{m.versions})", m.id) for m in self.store.list(session.owner)]
+        choices = [(f"{m.title} (v{m.versions})", m.id) for m in self.store.list(session.maps)]
         return gr.update(choices=choices, value=session.state.map_id)
 
     # --- load --------------------------------------------------------------------
-    def load(self, owner: str, browser_lang: str = "") -> tuple[Any, ...]:
+    def load(
+        self, owner: str, browser_lang: str = "", request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         """The person's page as they left it; a first visit is greeted in the browser's
         language (when it is one of ours and nobody chose another)."""
         owner = owner or uuid.uuid4().hex
-        session = self.session(owner)
+        session = self.session(owner, request)
         wanted = (browser_lang or "").lower()[:2]
         if not session.state.messages and not session.state.lang_fixed and wanted in LANGS:
             session.state.lang = wanted
@@ -106,6 +139,7 @@ class Page:
         list(session.start())
         return (
             owner,
+            self.who(session),
             self.chat(session),
             *self.map_views(session),
             self.saved(session),
@@ -113,20 +147,25 @@ class Page:
             *self.proposal_views(session),
         )
 
-    def set_language(self, owner: str, lang: Lang) -> list[dict[str, str]]:
+    def set_language(
+        self, owner: str, lang: Lang, request: gr.Request | None = None
+    ) -> list[dict[str, str]]:
         """The language the person picked; the chat as it reads in it now."""
-        session = self.session(owner)
+        session = self.session(owner, request)
         session.set_language(lang)
         return self.chat(session)
 
-    def views_in(self, owner: str, lang: Lang) -> tuple[str, str, str]:
+    def views_in(
+        self, owner: str, lang: Lang, request: gr.Request | None = None
+    ) -> tuple[str, str, str, str]:
         """The map, the findings and a waiting change, with the page's words in ``lang``."""
-        session = self.session(owner)
+        session = self.session(owner, request)
         journey = session.journey
         return (
             views.map_frame(journey, lang),
             views.findings_html(session.shown_report(), lang),
             views.proposal_html(session.state.pending, lang),
+            self.who(session),
         )
 
     def proposal_views(self, session: Session) -> tuple[Any, str]:
@@ -136,13 +175,26 @@ class Page:
         return gr.update(visible=pending is not None), shown
 
     # --- chat --------------------------------------------------------------------
-    def send(self, owner: str, text: str) -> Iterator[tuple[Any, ...]]:
-        session = self.session(owner)
+    def send(
+        self, owner: str, text: str, request: gr.Request | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        session = self.session(owner, request)
         yield from self._stream(session, session.turn(text), user_text=text)
+
+    @staticmethod
+    def _refusals(session: Session, events: Iterator[Event]) -> Iterator[Event]:
+        """A change the person's role does not allow becomes a notice saying so."""
+        try:
+            yield from events
+        except Forbidden:
+            lang = session.state.lang
+            role = t(f"role_{session.access.role}", lang)
+            yield Notice(level="warning", message=t("view_only", lang, role=role))
 
     def _stream(
         self, session: Session, events: Iterator[Event], user_text: str = ""
     ) -> Iterator[tuple[Any, ...]]:
+        events = self._refusals(session, events)
         history = self.chat(session)
         if user_text.strip():
             history.append(_message("user", user_text))
@@ -158,6 +210,7 @@ class Page:
             elif isinstance(event, Notice):
                 history.append(_message("assistant", f"⚠️ {event.message}"))
             elif isinstance(event, MapUpdated):
+                session.shown(event.map)
                 frame = _table_update(event.map)
                 frame_html = views.map_frame(event.map, session.state.lang)
             elif isinstance(event, CritiqueReady):
@@ -192,74 +245,100 @@ class Page:
             *self.proposal_views(session),
         )
 
-    def upload_map(self, owner: str, path: str | None) -> Iterator[tuple[Any, ...]]:
+    def upload_map(
+        self, owner: str, path: str | None, request: gr.Request | None = None
+    ) -> Iterator[tuple[Any, ...]]:
         if not path:
             return
-        session = self.session(owner)
+        session = self.session(owner, request)
         file = Path(path)
         yield from self._stream(session, session.import_map(file.read_bytes(), None, file.name))
 
-    def upload_research(self, owner: str, paths: list[str] | None) -> Iterator[tuple[Any, ...]]:
+    def upload_research(
+        self, owner: str, paths: list[str] | None, request: gr.Request | None = None
+    ) -> Iterator[tuple[Any, ...]]:
         """Research files added beside the chat: read, summarised, built into the map."""
         from assistant.capabilities.insights.mine import ResearchFile
 
         if not paths:
             return
-        session = self.session(owner)
+        session = self.session(owner, request)
         files = [ResearchFile(Path(p).name, Path(p).read_bytes()) for p in paths]
         yield from self._stream(session, session.add_research(files))
 
-    def accept(self, owner: str) -> Iterator[tuple[Any, ...]]:
-        session = self.session(owner)
+    def accept(self, owner: str, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
+        session = self.session(owner, request)
         yield from self._stream(session, session.accept())
 
-    def reject(self, owner: str) -> Iterator[tuple[Any, ...]]:
-        session = self.session(owner)
+    def reject(self, owner: str, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
+        session = self.session(owner, request)
         yield from self._stream(session, session.reject())
 
-    def new_map(self, owner: str) -> Iterator[tuple[Any, ...]]:
+    def new_map(self, owner: str, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
         """A clean start: the old map, its critique and any waiting change leave the page."""
-        session = self.session(owner)
+        session = self.session(owner, request)
         *_, last = self._stream(session, session.new_map())
         frame, frame_html, findings = self.map_views(session)
         yield (last[0], last[1], frame, frame_html, findings, *last[5:])
 
     # --- edits and exports -------------------------------------------------------
-    def edit(self, owner: str, edited: Any) -> tuple[Any, ...]:
+    def edit(self, owner: str, edited: Any, request: gr.Request | None = None) -> tuple[Any, ...]:
         """A cell of the stage table changed: a new version, critiqued again."""
 
         def apply(journey: Any, after: list[list[str]]) -> tuple[Any, str]:
             updated, changed = views.apply_edits(journey, views.table(journey)[1], after)
             return updated, "edited " + ", ".join(f"{stage}/{lane}" for stage, lane in changed)
 
-        return self._edited(owner, edited, apply)
+        return self._edited(owner, edited, apply, request)
 
-    def _edited(self, owner: str, edited: Any, apply: Any) -> tuple[Any, ...]:
+    def _edited(
+        self, owner: str, edited: Any, apply: Any, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         """An edited table read back by ``apply`` (the map and the version's note, no note
         when nothing changed); a cell it cannot read is refused, the map left as it was."""
-        session = self.session(owner)
+        session = self.session(owner, request)
         journey = session.journey
         if journey is None:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        lang = session.state.lang
+        if not session.access.can_write:
+            gr.Warning(t("view_only", lang, role=t(f"role_{session.access.role}", lang)))
+            return (*self.map_views(session), self.saved(session))
+        shown = session.state.shown_version
+        if shown is not None and shown != journey.version:  # someone saved since it was shown
+            self._conflict(session, journey.version)
+            return (*self.map_views(session), self.saved(session))
         after = edited.values.tolist() if hasattr(edited, "values") else edited
         try:
             updated, note = apply(journey, after)
         except ValueError as exc:
-            gr.Warning(t("ui_edit_error", session.state.lang, error=str(exc)))
+            gr.Warning(t("ui_edit_error", lang, error=str(exc)))
             return (*self.map_views(session), self.saved(session))
         if updated is not journey and updated.version != journey.version:
-            list(session.replace_map(updated, note))
+            try:
+                list(session.replace_map(updated, note, base_version=journey.version))
+            except VersionConflict as conflict:
+                self._conflict(session, conflict.newer.version)
         return (*self.map_views(session), self.saved(session))
 
-    def tables(self, owner: str) -> tuple[Any, Any]:
+    def _conflict(self, session: Session, version: int) -> None:
+        """Say who saved the newer version the person's change was not made on."""
+        lang, map_id = session.state.lang, session.state.map_id or ""
+        found = [v for v in self.store.versions(session.maps, map_id) if v.version == version]
+        author = (found[0].author if found else None) or t("someone", lang)
+        gr.Warning(t("map_conflict", lang, author=author, version=version))
+
+    def tables(self, owner: str, request: gr.Request | None = None) -> tuple[Any, Any]:
         """The stage table and the persona table of the map on screen, sent once more after
         whatever changed the map: a table that was busy redrawing (a virtual list under
         load) otherwise kept its old rows."""
-        journey = self.session(owner).journey
+        journey = self.session(owner, request).journey
         headers, rows = views.persona_table(journey)
         return _table_update(journey), gr.update(value=rows, headers=headers)
 
-    def edit_persona(self, owner: str, edited: Any) -> tuple[Any, ...]:
+    def edit_persona(
+        self, owner: str, edited: Any, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         """A persona field changed in its table: a new version, critiqued again."""
 
         def apply(journey: Any, after: list[list[str]]) -> tuple[Any, str]:
@@ -267,10 +346,12 @@ class Page:
             updated, changed = views.apply_persona_edits(journey, before, after)
             return updated, "edited persona: " + ", ".join(changed)
 
-        return self._edited(owner, edited, apply)
+        return self._edited(owner, edited, apply, request)
 
-    def export(self, owner: str, formats: list[str]) -> list[str]:
-        session = self.session(owner)
+    def export(
+        self, owner: str, formats: list[str], request: gr.Request | None = None
+    ) -> list[str]:
+        session = self.session(owner, request)
         journey = session.journey
         if journey is None:
             raise gr.Error(t("no_map_yet", session.state.lang))
@@ -285,39 +366,64 @@ class Page:
         return written
 
     # --- saved maps --------------------------------------------------------------
-    def open_map(self, owner: str, map_id: str | None) -> tuple[Any, ...]:
-        session = self.session(owner)
+    def open_map(
+        self, owner: str, map_id: str | None, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
+        session = self.session(owner, request)
         if map_id:
-            self.store.versions(owner, map_id)  # StoreError for a deleted or foreign id
+            self.store.versions(session.maps, map_id)  # StoreError: deleted, or not theirs
             session.state.map_id = map_id
             session.save()
-        return (*self.map_views(session), self.saved(session), self.versions(owner, map_id))
+        return (
+            *self.map_views(session),
+            self.saved(session),
+            self.versions(owner, map_id, request),
+        )
 
-    def versions(self, owner: str, map_id: str | None) -> Any:
+    def versions(self, owner: str, map_id: str | None, request: gr.Request | None = None) -> Any:
         if not map_id:
             return gr.update(choices=[], value=None)
-        found = self.store.versions(owner, map_id)
-        choices = [(f"v{v.version} · {v.saved_at[:16]} · {v.note}", v.version) for v in found]
+        session = self.session(owner, request)
+        found = self.store.versions(session.maps, map_id)
+        choices = [
+            (
+                " · ".join(filter(None, (f"v{v.version}", v.saved_at[:16], v.author, v.note))),
+                v.version,
+            )
+            for v in found
+        ]
         return gr.update(choices=choices, value=found[-1].version if found else None)
 
     def manage(
-        self, owner: str, action: str, map_id: str | None, title: str, version: Any
+        self,
+        owner: str,
+        action: str,
+        map_id: str | None,
+        title: str,
+        version: Any,
+        request: gr.Request | None = None,
     ) -> tuple[Any, ...]:
-        session = self.session(owner)
+        session = self.session(owner, request)
+        who = session.access.user
         try:
             if map_id and action == "rename":
-                session.state.map_id = self.store.rename(owner, map_id, title).id
+                session.access.check_write()
+                session.state.map_id = self.store.rename(session.maps, map_id, title, who).id
             elif map_id and action == "duplicate":
-                session.state.map_id = self.store.duplicate(owner, map_id).id
+                session.access.check_write()
+                session.state.map_id = self.store.duplicate(session.maps, map_id, who).id
             elif map_id and action == "delete":
-                self.store.delete(owner, map_id)
+                session.access.check_write()
+                self.store.delete(session.maps, map_id)
                 session.state.map_id = None
             elif map_id and action == "restore" and version:
-                session.state.map_id = self.store.restore(owner, map_id, int(version)).id
+                session.access.check_write()
+                restored = self.store.restore(session.maps, map_id, int(version), who)
+                session.state.map_id = restored.id
         except StoreError as exc:
             gr.Warning(str(exc))
         session.save()
-        return self.open_map(owner, session.state.map_id)
+        return self.open_map(owner, session.state.map_id, request)
 
     # --- knowledge and questions -------------------------------------------------
     def ask(self, question: str, lang: Lang) -> Iterator[str]:
@@ -332,8 +438,29 @@ class Page:
                 sources = source_list(event.answer)
             yield escape(text + sources, quote=False)
 
-    def ingest(self, paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008
+    def _check_knowledge_writer(self, request: gr.Request | None) -> None:
+        """Signed-in teams: only editors and owners add to or remove from the shared
+        knowledge base."""
+        gate = self.services.gate
+        if request is None or gate.mode() == "anonymous":
+            return
+        client = request.client.host if request.client else None
+        user = signed_in_user(gate, self.services.settings, request.headers, client)
+        lang = self.services.settings.language
+        if user is None:
+            raise gr.Error(t("ui_signed_out", lang))
+        if not any(m.role != "viewer" for m in gate.workspaces(user)):
+            raise gr.Error(t("view_only", lang, role=t("role_viewer", lang)))
+
+    def ingest(
+        self,
+        paths: list[str] | None,
+        request: gr.Request | None = None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> Any:
         from assistant.retrieval.readers import ReadError, read_path
+
+        self._check_knowledge_writer(request)
 
         limit = self.services.settings.max_upload_mb * 1_000_000
         docs = []
@@ -353,7 +480,8 @@ class Page:
         rows = [[d.doc_id, d.title, d.lang] for d in self.services.index.documents("user")]
         return gr.update(value=rows or [["", "", ""]])
 
-    def remove(self, doc_id: str) -> Any:
+    def remove(self, doc_id: str, request: gr.Request | None = None) -> Any:
+        self._check_knowledge_writer(request)
         if doc_id.strip():
             self.services.index.remove_document(doc_id.strip())
         return self.documents()

@@ -1,5 +1,6 @@
 """Teams and several servers: who saved each version, users, API tokens, workspaces and
-their members, share links, sign-ins, throttled logins, Slack's seen events and thread maps.
+their members, share links, sign-ins, throttled logins, Slack's seen events and thread maps,
+the secrets every server shares.
 
 Revision ID: 0002
 Revises: 0001
@@ -81,3 +82,8 @@ def upgrade() -> None:
         sa.Column("at", sa.Float, nullable=False),
     )
     op.create_index("slack_threads_at", "slack_threads", ["at"])
+    op.create_table(
+        "server_secrets",
+        sa.Column("name", sa.Text, primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
