@@ -25,6 +25,9 @@ CSS = """
 #polku-badge { text-align: right; }
 #polku-title h2, #polku-badge p { overflow-wrap: normal; word-break: normal; }
 #polku-header { flex-wrap: wrap !important; }
+#polku-who { align-self: center; text-align: right; }
+#polku-who .polku-who { font-size: 15px; color: var(--body-text-color); }
+#polku-who a { color: var(--link-text-color, #2f5bd3); margin-left: 2px; }
 #polku-title { flex: 1 1 280px !important; min-width: 280px !important; }
 @media (max-width: 600px) { #polku-title h2 { font-size: 1.3rem; } }
 .polku-diff { width: 100%; border-collapse: collapse; font-size: 0.92em; }
@@ -70,6 +73,15 @@ GRADIO_LOCALE_JS = """async (lang) => {
 def badge_text(services: Services, lang: Lang) -> str:
     """The mode badge: "Offline" in the page's language, or the model's name."""
     return t("ui_offline", lang) if services.model is None else mode_label(services.model)
+
+
+def _managing(page: Page, action: str) -> Any:
+    """The handler of one saved-map button; Gradio hands it the request (who is asking)."""
+
+    def run(o: str, m: str | None, ti: str, v: Any, request: gr.Request) -> tuple[Any, ...]:
+        return page.manage(o, action, m, ti, v, request)
+
+    return run
 
 
 def build_ui(services: Services, store: MapStore) -> gr.Blocks:
@@ -255,7 +267,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
         ):
             then_tables(
                 button.click(
-                    lambda o, m, ti, v, a=action: page.manage(o, a, m, ti, v),
+                    _managing(page, action),
                     [owner, maps, title, versions],
                     [*map_out, versions],
                 )

@@ -79,8 +79,10 @@ class Page:
         if not owner:
             raise gr.Error("This page lost its session id; reload the page.")
         gate = self.services.gate
-        if request is None or gate.mode() == "anonymous":
+        if gate.mode() == "anonymous":
             return Session(self.services, self.store, owner)
+        if request is None:  # never a way round the sign-in: no request, no maps
+            raise gr.Error(t("ui_signed_out", self.services.settings.language))
         client = request.client.host if request.client else None
         user = signed_in_user(gate, self.services.settings, request.headers, client)
         if user is None:
@@ -442,11 +444,13 @@ class Page:
         """Signed-in teams: only editors and owners add to or remove from the shared
         knowledge base."""
         gate = self.services.gate
-        if request is None or gate.mode() == "anonymous":
+        if gate.mode() == "anonymous":
             return
+        lang = self.services.settings.language
+        if request is None:
+            raise gr.Error(t("ui_signed_out", lang))
         client = request.client.host if request.client else None
         user = signed_in_user(gate, self.services.settings, request.headers, client)
-        lang = self.services.settings.language
         if user is None:
             raise gr.Error(t("ui_signed_out", lang))
         if not any(m.role != "viewer" for m in gate.workspaces(user)):
