@@ -16,6 +16,7 @@ from rich.table import Table
 from assistant import __version__
 from assistant.adapters.cli import evaluate, knowledge, maps, questions, research, servers, teams
 from assistant.adapters.cli.common import console, fail
+from assistant.settings import Settings
 
 app = typer.Typer(
     help="Polku drafts and critiques customer journey maps, offline by default (en, fi, et).",
@@ -34,10 +35,9 @@ def version() -> None:
 @app.command()
 def config() -> None:
     """Print the effective settings (environment variables POLKU_*), secrets masked."""
-    from assistant.settings import Settings
-
+    settings = Settings()
     table = Table("setting", "value", "environment variable")
-    for name, value in Settings().masked().items():
+    for name, value in settings.masked().items():
         env = (
             "POLKU_LLM_API_KEY / OPENAI_API_KEY"
             if name == "llm_api_key"
@@ -45,6 +45,32 @@ def config() -> None:
         )
         table.add_row(name, "" if value is None else str(value), env)
     console.print(table)
+    console.print(in_use(settings), highlight=False)
+
+
+def in_use(settings: Settings) -> str:
+    """Which store, index and sign-in the settings select (no password shown)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if settings.database_url is not None:
+        try:
+            url = make_url(settings.database_url.get_secret_value())
+            kind = "PostgreSQL" if url.get_backend_name() == "postgresql" else "SQLite"
+            store = f"{kind} {url.render_as_string(hide_password=True)} (POLKU_DATABASE_URL)"
+        except ArgumentError:
+            store = "POLKU_DATABASE_URL is not a database URL (postgresql://user:pw@host/db)"
+    else:
+        store = f"SQLite {settings.data_dir / 'polku.db'} (embedded)"
+    if settings.chroma_url:
+        index = f"Chroma server {settings.chroma_url} (POLKU_CHROMA_URL)"
+    else:
+        index = f"embedded Chroma {settings.data_dir / 'chroma'}"
+    if settings.trusted_user_header:
+        people = f"users named by the proxy header {settings.trusted_user_header}"
+    else:
+        people = "built-in users once any exists (polku users add), else each browser its own"
+    return f"store: {store}\nindex: {index}\nsign-in: {people}"
 
 
 @app.command()
