@@ -21,7 +21,9 @@ def serve(
     from assistant.adapters.web.server import create_app
 
     errors.print(f"Polku on http://{host}:{port}  (API docs: /docs)", highlight=False)
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    # The peer's own address, not X-Forwarded-For: the trusted-proxy check must see the
+    # proxy (forwarded headers are read, from trusted proxies only, where they matter).
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def slack() -> None:

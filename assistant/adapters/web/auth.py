@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import html
 import json
 import logging
 from typing import Any
@@ -169,9 +168,23 @@ async def _send(
     await send({"type": "http.response.body", "body": body})
 
 
+def public_base(conn: HTTPConnection, settings: Settings) -> str:
+    """The address people reach Polku at: what a trusted proxy says (X-Forwarded-Proto and
+    -Host, or Host), else the request's own."""
+    base = str(conn.base_url).rstrip("/")
+    client = conn.client.host if conn.client else None
+    if client in settings.trusted_proxy_list:
+        proto = conn.headers.get("x-forwarded-proto", "").split(",")[0].strip()
+        host = conn.headers.get("x-forwarded-host") or conn.headers.get("host")
+        if proto in ("http", "https") and host:
+            base = f"{proto}://{host.split(',')[0].strip()}"
+    return base
+
+
 def safe_next(target: str) -> str:
     """Where to go after signing in: a path on this server only (never another site)."""
-    parts = urlsplit(target or "/")
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or target.startswith("//"):
+    target = target or "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return "/"
-    return html.escape(target, quote=True) and target
+    return target

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from assistant.adapters.web.auth import NotSignedIn, api_user
+from assistant.adapters.web.auth import NotSignedIn, api_user, public_base
 from assistant.app.access import Access, Forbidden
 from assistant.app.services import Services
 from assistant.app.store import MapStore, StoreError, VersionConflict, VersionInfo
@@ -200,7 +200,7 @@ def maps_routes(services: Services) -> APIRouter:
         except Forbidden as error:
             raise forbidden(error) from None
         token = gate.accounts.share(map_id, body.role, user, body.expires_days)
-        url = str(request.base_url).rstrip("/") + f"/shared/{token}"
+        url = public_base(request, services.settings) + f"/shared/{token}"
         return ShareLink(url=url, token=token, role=body.role, expires_days=body.expires_days)
 
     @router.delete("/shares/{token}", status_code=204)
