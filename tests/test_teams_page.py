@@ -178,3 +178,80 @@ def test_signing_in_in_a_browser(browser: Any, team: Team) -> None:
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "signed-in.png"), full_page=False)
     context.close()
+
+
+def test_an_editable_link_opens_its_one_map_on_the_page(team: Team) -> None:
+    owner = workspace_owner(team.workspace)
+    saved = team.store.save(owner, good_map(), author="anna")
+    other = team.store.save(owner, good_map(), author="anna")
+    viewer = team.accounts.share(saved.id, "viewer", "anna", 7)
+    editor = team.accounts.share(saved.id, "editor", "anna", 7)
+    with team.client() as visitor:  # nobody signed in
+        assert "/edit" not in visitor.get(f"/shared/{viewer}").text
+        assert visitor.get(f"/shared/{viewer}/edit", follow_redirects=False).headers[
+            "location"
+        ] == f"/shared/{viewer}"  # a view-only link does not open the page
+        assert "/shared/" + editor + "/edit" in visitor.get(f"/shared/{editor}").text
+        opened = visitor.get(f"/shared/{editor}/edit", follow_redirects=False)
+        assert opened.status_code == 303 and "httponly" in opened.headers["set-cookie"].lower()
+        assert visitor.get("/", follow_redirects=False).status_code == 200
+        shown = gradio_result(visitor, "load", "visitor-browser", "")
+        assert "Editing a shared map" in shown[1] and "/shared/leave" in shown[1]
+        listed = str(shown[6])
+        assert saved.id in listed and other.id not in listed  # its one map only
+        gradio_result(visitor, "edit", "visitor-browser", _edited_table(shown, "Via the link"))
+        history = team.store.versions(owner, saved.id)
+        assert len(history) == 2 and history[-1].author is None
+        said = gradio_result(visitor, "new_map", "visitor-browser")
+        assert saved.id in str(gradio_result(visitor, "load", "visitor-browser", "")[6])
+        assert said  # a new map cannot be made through the link; the page stays on its map
+        team.accounts.revoke(editor)
+        assert visitor.get("/", follow_redirects=False).status_code == 303  # link gone
+        visitor.get("/shared/leave")
+        assert "polku_share" not in visitor.cookies
+
+
+def test_sharing_a_map_and_changing_workspace_in_a_browser(browser: Any, team: Team) -> None:
+    second = team.accounts.add_workspace("toinen")
+    team.accounts.set_member(second, "anna", "editor")
+    there = good_map().model_copy(update={"title": "Toisen työtilan kartta"})
+    team.store.save(workspace_owner(second), there, author="anna")
+    here = good_map().model_copy(update={"title": "Jaettava kartta"})
+    team.store.save(workspace_owner(team.workspace), here, author="anna")
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(team.server.url + "/")
+    page.fill("#name", "anna")
+    page.fill("#password", "anna-password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#polku-who >> text=anna · default")
+    page.get_by_role("tab", name="Tallennetut kartat").click()
+    page.locator("#polku-maps input").click()
+    page.get_by_role("option", name="Jaettava kartta (v1)").click()
+    page.locator("#polku-share").click()
+    link = page.locator("#polku-share-link textarea")
+    page.wait_for_function(
+        "() => document.querySelector('#polku-share-link textarea').value.includes('/shared/')"
+    )
+    url = link.input_value()
+    assert url.startswith(team.server.url + "/shared/")
+    page.locator("#polku-workspace").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "share-and-workspace.png"), full_page=False)
+
+    page.locator("#polku-workspace input").click()
+    page.get_by_role("option", name="toinen (muokkaaja)").click()
+    page.wait_for_selector("#polku-who >> text=anna · toinen (muokkaaja)")
+    page.locator("#polku-maps input").click()
+    assert page.get_by_role("option", name="Toisen työtilan kartta (v1)").count() == 1
+    assert page.get_by_role("option", name="Jaettava kartta (v1)").count() == 0
+
+    visitor = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
+    shared = visitor.new_page()
+    shared.goto(url)
+    shared.wait_for_selector("text=Jaettava kartta")
+    assert "Versions" in shared.content()  # in the map's own language, as the map is
+    shared.screenshot(path=str(SHOTS / "shared-map.png"), full_page=False)
+    visitor.close()
+    context.close()

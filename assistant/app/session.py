@@ -104,6 +104,9 @@ class SessionState(BaseModel):
         default_factory=list, description="The version before each change, newest last."
     )
     undo_map: str | None = Field(default=None, description="The map the undo versions are of.")
+    workspace: str | None = Field(
+        default=None, description="The workspace a signed-in person chose to work in."
+    )
     shown_version: int | None = Field(
         default=None, description="The version the page last showed (a table edit's base)."
     )

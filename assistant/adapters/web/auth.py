@@ -30,6 +30,7 @@ from assistant.settings import Settings
 logger = logging.getLogger("polku.auth")
 
 COOKIE = "polku_sign_in"
+SHARE_COOKIE = "polku_share"  # an editable link opened on the page (its one map)
 OPEN_PATHS = ("/signin", "/signout", "/shared/", "/api/", "/slack/", "/favicon.ico")
 
 
@@ -41,13 +42,25 @@ class NotSignedIn(Exception):
         self.wait_s = wait_s
 
 
-def cookie_value(headers: Any) -> str:
-    """The sign-in cookie from a Cookie header."""
+def cookie_value(headers: Any, cookie: str = COOKIE) -> str:
+    """One cookie (the sign-in, unless told) from a Cookie header."""
     for part in str(headers.get("cookie", "")).split(";"):
         name, _, value = part.strip().partition("=")
-        if name == COOKIE:
+        if name == cookie:
             return value
     return ""
+
+
+def editor_link(gate: Gate, headers: Any) -> Access | None:
+    """The map an editable share link opened on this page, while the link still works."""
+    token = cookie_value(headers, SHARE_COOKIE)
+    if not token:
+        return None
+    try:
+        access = gate.link(token)
+    except Forbidden:
+        return None
+    return access if access.role == "editor" else None
 
 
 def proxy_user(settings: Settings, headers: Any, client_host: str | None) -> str | None:
@@ -142,7 +155,11 @@ class SignInRequired:
         conn = HTTPConnection(scope)
         client = conn.client.host if conn.client else None
         mode = self.gate.mode()
-        if mode == "anonymous" or signed_in_user(self.gate, self.settings, conn.headers, client):
+        if (
+            mode == "anonymous"
+            or signed_in_user(self.gate, self.settings, conn.headers, client)
+            or editor_link(self.gate, conn.headers)
+        ):
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from assistant.adapters.web.auth import COOKIE, cookie_value, safe_next
+from assistant.adapters.web.auth import COOKIE, SHARE_COOKIE, cookie_value, safe_next
 from assistant.app.access import Forbidden
 from assistant.app.services import Services
 from assistant.app.store import MapStore, StoreError
@@ -125,9 +125,37 @@ def signin_routes(services: Services) -> APIRouter:
         response.delete_cookie(COOKIE, path="/")
         return response
 
+    @router.get("/shared/leave")
+    def leave_shared(request: Request) -> Response:
+        """Stop editing a shared map on this page."""
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(SHARE_COOKIE, path="/")
+        return response
+
     @router.get("/shared/{token}")
     def shared(token: str, request: Request) -> Response:
         return shared_page(services, token, request)
+
+    @router.get("/shared/{token}/edit")
+    def edit_shared(token: str, request: Request) -> Response:
+        """Open an editable link's map on the page (a cookie holds the link, HttpOnly)."""
+        try:
+            access = gate.link(token)
+        except Forbidden:
+            return shared_page(services, token, request)  # says the link is gone
+        if access.role != "editor":
+            return RedirectResponse(f"/shared/{token}", status_code=303)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(
+            SHARE_COOKIE,
+            token,
+            max_age=14 * 86400,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request, settings.secure_cookies),
+            path="/",
+        )
+        return response
 
     return router
 
@@ -136,6 +164,8 @@ _SHARED_STYLE = (
     "section{margin:28px 0}table.polku-findings{border-collapse:collapse;width:100%}"
     "table.polku-findings td,table.polku-findings th{border:1px solid #d5d9e0;padding:6px 8px;"
     "text-align:left;vertical-align:top}ol.versions a{color:#2f5bd3}"
+    "p.open-edit a{display:inline-block;padding:8px 14px;border-radius:8px;background:#2f5bd3;"
+    "color:#fff;text-decoration:none}"
 )
 
 
@@ -182,6 +212,12 @@ def shared_page(services: Services, token: str, request: Request) -> HTMLRespons
         )
         items.append(f'<li><a href="?version={v.version}">{escape(label)}</a></li>')
     critique = findings_html(report, lang)
+    edit = (
+        f'<p class="open-edit"><a href="/shared/{escape(token, quote=True)}/edit">'
+        f"{escape(t('link_open_edit', lang))}</a></p>"
+        if access.role == "editor"
+        else ""
+    )
     extra = (
         f"<style>{_SHARED_STYLE}</style>"
         f"<section><h2>{escape(t('shared_critique', lang))}</h2>{critique}</section>"
@@ -189,5 +225,6 @@ def shared_page(services: Services, token: str, request: Request) -> HTMLRespons
         f'<ol class="versions" reversed>{"".join(items)}</ol></section>'
     )
     page = render_html(saved.journey).replace("\n</body>", "\n" + extra + "\n</body>", 1)
+    page = page.replace("<body>\n", "<body>\n" + edit, 1)
     headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
     return HTMLResponse(page, headers=headers)

@@ -370,6 +370,12 @@ class Accounts:
             ).scalar()
         return found
 
+    def revoke_all(self, map_id: str) -> int:
+        """Revoke every link to ``map_id``; how many still worked."""
+        live = (shares.c.map_id == map_id) & (shares.c.revoked == 0)
+        with self.db.write() as db:
+            return int(db.execute(update(shares).where(live).values(revoked=1)).rowcount)
+
     def revoke(self, token: str) -> None:
         with self.db.write() as db:
             db.execute(update(shares).where(shares.c.token_hash == _hash(token)).values(revoked=1))

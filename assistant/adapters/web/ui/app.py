@@ -75,6 +75,10 @@ def badge_text(services: Services, lang: Lang) -> str:
     return t("ui_offline", lang) if services.model is None else mode_label(services.model)
 
 
+def share_choices(lang: Lang) -> list[tuple[str, str]]:
+    return [(t("ui_share_view", lang), "viewer"), (t("ui_share_edit", lang), "editor")]
+
+
 def _managing(page: Page, action: str) -> Any:
     """The handler of one saved-map button; Gradio hands it the request (who is asking)."""
 
@@ -177,6 +181,12 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                         elem_id="polku-downloads",
                     )
                 with gr.Tab(t("ui_saved_tab", lang)) as saved_tab:
+                    workspace = gr.Dropdown(
+                        label=t("ui_workspace", lang),
+                        choices=[],
+                        visible=False,
+                        elem_id="polku-workspace",
+                    )
                     maps = gr.Dropdown(
                         label=t("ui_saved_tab", lang), choices=[], elem_id="polku-maps"
                     )
@@ -187,6 +197,24 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                         delete = gr.Button(t("ui_delete", lang), variant="stop")
                     versions = gr.Dropdown(label=t("ui_versions", lang), choices=[])
                     restore = gr.Button(t("ui_restore", lang))
+                    with gr.Row():
+                        share_role = gr.Radio(
+                            [
+                                (t("ui_share_view", lang), "viewer"),
+                                (t("ui_share_edit", lang), "editor"),
+                            ],
+                            value="viewer",
+                            label=t("ui_share_role", lang),
+                            elem_id="polku-share-role",
+                        )
+                        share = gr.Button(t("ui_share", lang), elem_id="polku-share")
+                    share_url = gr.Textbox(
+                        label=t("ui_share_link", lang),
+                        interactive=False,
+                        buttons=["copy"],
+                        elem_id="polku-share-link",
+                    )
+                    revoke_links = gr.Button(t("ui_share_revoke", lang), elem_id="polku-revoke")
                 with gr.Tab(t("ui_ask_tab", lang)) as ask_tab:
                     question = gr.Textbox(label=t("ui_question", lang), elem_id="polku-question")
                     answer = gr.Markdown(
@@ -239,6 +267,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                     language,
                     proposal_box,
                     proposal,
+                    workspace,
                 ],
                 js="(owner, lang) => [owner, navigator.language || '']",
             )
@@ -272,6 +301,9 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                     [*map_out, versions],
                 )
             )
+        share.click(page.share_link, [owner, maps, share_role], [share_url])
+        revoke_links.click(page.revoke_links, [owner, maps], [share_url])
+        then_tables(workspace.input(page.pick_workspace, [owner, workspace], [*map_out, who]))
         language.input(page.set_language, [owner, language], [chatbot])
         toggle_chat.click(
             None,
@@ -300,6 +332,8 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             saved_tab: "ui_saved_tab",
             ask_tab: "ui_ask_tab",
             knowledge_tab: "ui_knowledge_tab",
+            share_url: "ui_share_link",
+            workspace: "ui_workspace",
         }
         buttons = {
             accept: "edit_accept",
@@ -313,6 +347,8 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
             delete: "ui_delete",
             restore: "ui_restore",
             remove: "ui_remove",
+            share: "ui_share",
+            revoke_links: "ui_share_revoke",
         }
 
         def relabel(la: Lang) -> list[Any]:
@@ -323,6 +359,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
                 + [
                     f"## {t('ui_title', la)}",
                     f"**{badge_text(services, la)}**",
+                    gr.update(label=t("ui_share_role", la), choices=share_choices(la)),
                 ]
             )
 
@@ -330,7 +367,7 @@ def build_ui(services: Services, store: MapStore) -> gr.Blocks:
         language.change(None, [language], None, js=GRADIO_LOCALE_JS).then(
             lambda: [gr.update(visible=False)] * len(drop_zones), None, drop_zones
         ).then(lambda: [gr.update(visible=True)] * len(drop_zones), None, drop_zones)
-        language.change(relabel, [language], [*labelled, *buttons, title_md, badge])
+        language.change(relabel, [language], [*labelled, *buttons, title_md, badge, share_role])
         language.change(page.views_in, [owner, language], [frame_html, findings, proposal, who])
         question.submit(page.ask, [question, language], [answer])
         docs_upload.upload(page.ingest, [docs_upload], [docs])

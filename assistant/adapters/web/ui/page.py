@@ -4,6 +4,7 @@ a map, and a restart loses nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -13,9 +14,15 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.adapters.web.auth import signed_in_user
+from assistant.adapters.web.auth import (
+    SHARE_COOKIE,
+    cookie_value,
+    editor_link,
+    public_base,
+    signed_in_user,
+)
 from assistant.adapters.web.ui import views
-from assistant.app.access import Forbidden
+from assistant.app.access import Access, Forbidden
 from assistant.app.services import Services
 from assistant.app.session import Session, source_list
 from assistant.app.store import MapStore, StoreError, VersionConflict
@@ -79,6 +86,11 @@ class Page:
         if not owner:
             raise gr.Error("This page lost its session id; reload the page.")
         gate = self.services.gate
+        link = editor_link(gate, request.headers) if request is not None else None
+        if link is not None:  # an editable share link: its one map, whoever opened it
+            token = cookie_value(request.headers, SHARE_COOKIE) if request else ""
+            key = hashlib.sha256(token.encode()).hexdigest()[:24]
+            return self._entered(Session(self.services, self.store, f"link:{key}:{owner}"), link)
         if gate.mode() == "anonymous":
             return Session(self.services, self.store, owner)
         if request is None:  # never a way round the sign-in: no request, no maps
@@ -89,15 +101,29 @@ class Page:
             raise gr.Error(t("ui_signed_out", self.services.settings.language))
         session = Session(self.services, self.store, f"user:{user}:{owner}")
         try:
-            session.access = gate.user(user)
+            access = gate.user(user, session.state.workspace)
         except Forbidden:
-            raise gr.Error(t("signin_no_workspace", session.state.lang, user=user)) from None
-        session.maps = session.access.owner
+            try:  # the workspace they chose is not theirs any more: their first one
+                access = gate.user(user)
+            except Forbidden:
+                raise gr.Error(t("signin_no_workspace", session.state.lang, user=user)) from None
+        return self._entered(session, access)
+
+    @staticmethod
+    def _entered(session: Session, access: Access) -> Session:
+        """The session working on ``access``'s maps (a link's one map opened at once)."""
+        session.access = access
+        session.maps = access.owner
+        if access.only_map is not None and session.state.map_id != access.only_map:
+            session.state.map_id = access.only_map
         return session
 
     def who(self, session: Session) -> str:
         """Who is signed in, in which workspace and role, with a way to sign out."""
         access, lang = session.access, session.state.lang
+        if access.only_map is not None:
+            leave = f'<a href="/shared/leave?lang={lang}">{escape(t("link_leave", lang))}</a>'
+            return f'<span class="polku-who">{escape(t("link_editing", lang))} · {leave}</span>'
         if access.user is None:
             return ""
         role = t(f"role_{access.role}", lang)
@@ -122,7 +148,10 @@ class Page:
         return frame, views.map_frame(journey, lang), views.findings_html(report, lang)
 
     def saved(self, session: Session) -> Any:
-        choices = [(f"{m.title} (v{m.versions})", m.id) for m in self.store.list(session.maps)]
+        listed = self.store.list(session.maps)
+        if session.access.only_map is not None:
+            listed = [m for m in listed if m.id == session.access.only_map]
+        choices = [(f"{m.title} (v{m.versions})", m.id) for m in listed]
         return gr.update(choices=choices, value=session.state.map_id)
 
     # --- load --------------------------------------------------------------------
@@ -147,6 +176,7 @@ class Page:
             self.saved(session),
             session.state.lang,
             *self.proposal_views(session),
+            self.workspaces(session),
         )
 
     def set_language(
@@ -190,6 +220,9 @@ class Page:
             yield from events
         except Forbidden:
             lang = session.state.lang
+            if session.access.only_map is not None:
+                yield Notice(level="warning", message=t("link_one_map", lang))
+                return
             role = t(f"role_{session.access.role}", lang)
             yield Notice(level="warning", message=t("view_only", lang, role=role))
 
@@ -389,7 +422,11 @@ class Page:
         found = self.store.versions(session.maps, map_id)
         choices = [
             (
-                " · ".join(filter(None, (f"v{v.version}", v.saved_at[:16], v.author, v.note))),
+                " · ".join(
+                    filter(
+                        None, (f"v{v.version}", v.saved_at[:16].replace("T", " "), v.author, v.note)
+                    )
+                ),
                 v.version,
             )
             for v in found
@@ -426,6 +463,71 @@ class Page:
             gr.Warning(str(exc))
         session.save()
         return self.open_map(owner, session.state.map_id, request)
+
+    # --- sharing and workspaces ----------------------------------------------------
+    def share_link(
+        self, owner: str, map_id: str | None, role: str, request: gr.Request | None = None
+    ) -> str:
+        """A link to the chosen map, view-only or editable, valid for 14 days."""
+        session = self.session(owner, request)
+        lang = session.state.lang
+        if not map_id:
+            gr.Warning(t("ui_pick_map", lang))
+            return ""
+        try:
+            session.access.check_write("share this map")
+            session.access.check_map(map_id)
+            self.store.versions(session.maps, map_id)  # StoreError: deleted, or not theirs
+        except StoreError as exc:
+            gr.Warning(str(exc))
+            return ""
+        chosen = "editor" if role == "editor" else "viewer"
+        token = self.services.gate.accounts.share(
+            map_id, chosen, session.access.user or "anonymous", 14
+        )
+        raw = getattr(request, "request", None) if request is not None else None
+        base = public_base(raw, self.services.settings) if raw is not None else ""
+        return f"{base}/shared/{token}"
+
+    def revoke_links(
+        self, owner: str, map_id: str | None, request: gr.Request | None = None
+    ) -> str:
+        session = self.session(owner, request)
+        lang = session.state.lang
+        if not map_id:
+            gr.Warning(t("ui_pick_map", lang))
+            return ""
+        try:
+            session.access.check_write("revoke links to this map")
+            self.store.versions(session.maps, map_id)
+        except StoreError as exc:
+            gr.Warning(str(exc))
+            return ""
+        count = self.services.gate.accounts.revoke_all(map_id)
+        gr.Info(t("ui_share_revoked", lang, count=count))
+        return ""
+
+    def workspaces(self, session: Session) -> Any:
+        """The workspace chooser: shown to a signed-in person who belongs to more than one."""
+        user = session.access.user
+        found = self.services.gate.workspaces(user) if user and not session.access.only_map else []
+        choices = [
+            (f"{m.workspace} ({t('role_' + m.role, session.state.lang)})", m.workspace)
+            for m in found
+        ]
+        return gr.update(choices=choices, value=session.access.workspace, visible=len(found) > 1)
+
+    def pick_workspace(
+        self, owner: str, workspace: str | None, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
+        """Work in another of the person's workspaces: its maps, none open yet."""
+        session = self.session(owner, request)
+        if workspace and workspace != session.access.workspace:
+            session.state.workspace = workspace
+            session.state.map_id = None
+            session.save()
+            session = self.session(owner, request)
+        return (*self.map_views(session), self.saved(session), self.who(session))
 
     # --- knowledge and questions -------------------------------------------------
     def ask(self, question: str, lang: Lang) -> Iterator[str]:
