@@ -112,3 +112,24 @@ def test_a_database_that_cannot_be_reached_is_one_clear_line(
     monkeypatch.setenv("POLKU_DATABASE_URL", "postgresql://polku:pw@127.0.0.1:1/none")
     code, out = polku("users", "list")
     assert code == 2 and "cannot reach the database" in out and "pw" not in out
+
+
+def test_roles_tokens_and_passwords_change_cleanly(env: str) -> None:
+    code, out = polku(
+        "users", "add", "erik", "--role", "boss", "--password-stdin", stdin="erik-secret\n"
+    )
+    assert code == 2 and "owner, editor, viewer" in out
+    accounts = Accounts(Database(env))
+    assert not accounts.user_exists("erik")  # nothing half made
+    polku("users", "add", "erik", "--password-stdin", stdin="erik-secret\n")
+    token = polku("users", "token", "erik")[1].strip()
+    sign_in = accounts.sign_in("erik", 1)
+    assert "Revoked 1 token(s)" in polku("users", "revoke-tokens", "erik")[1]
+    assert accounts.user_for_token(token) is None
+    assert accounts.signed_in(sign_in) == "erik"
+    assert polku("users", "password", "erik", "--password-stdin", stdin="new-secret-1\n")[0] == 0
+    assert accounts.signed_in(sign_in) is None  # a new password ends the sign-ins
+    assert accounts.check_password("erik", "new-secret-1")
+    polku("workspaces", "add", "tyhja")
+    assert "tyhja" in polku("workspaces", "list")[1]  # a workspace with nobody in it yet
+    assert "no anonymous maps to claim" in polku("maps", "claim", "-w", "tyhja", "--all")[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,13 @@ from assistant.adapters.slack.format import (
 )
 from assistant.adapters.slack.incoming import plain_text, split_command
 from assistant.adapters.slack.replies import Replies
+from assistant.adapters.slack.threads import ThreadMaps, ThreadState
 from assistant.app.intent import looks_like_map
+from assistant.app.store import Database
 from assistant.capabilities.critique.critic import critique_map
 from assistant.domain import Answer, Citation
 from assistant.formats.parse import parse_map
+from tests.maps import good_map
 
 
 def _citation(n: int, title: str = "Personas") -> Citation:
@@ -112,13 +116,31 @@ def test_replies_route_help_critique_and_questions(services: Any) -> None:
     assert "Ask me something" in replies.for_command("ask").text
 
 
-def test_an_event_id_is_taken_once_even_across_instances(tmp_path: Path) -> None:
-    first, second = SeenEvents(tmp_path / "slack.db"), SeenEvents(tmp_path / "slack.db")
+def test_an_event_id_is_taken_once_even_across_instances(database_url: str) -> None:
+    first, second = SeenEvents(Database(database_url)), SeenEvents(Database(database_url))
     assert first.first_time("Ev1")
     assert not first.first_time("Ev1") and not second.first_time("Ev1")
     assert second.first_time("Ev2")
-    expired = SeenEvents(tmp_path / "slack.db", keep_seconds=-1)
+    expired = SeenEvents(Database(database_url), keep_seconds=-1)
     assert expired.first_time("Ev1")  # forgotten after its time to live
+
+
+def test_an_event_id_is_taken_once_by_many_threads(database_url: str) -> None:
+    seen = SeenEvents(Database(database_url))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        taken = list(pool.map(lambda _: seen.first_time("EvRace"), range(16)))
+    assert taken.count(True) == 1
+
+
+def test_a_thread_keeps_its_map_and_waiting_change(database_url: str) -> None:
+    threads = ThreadMaps(Database(database_url))
+    assert threads.get("C1", "1.0") == ThreadState()
+    threads.put("C1", "1.0", ThreadState(journey=good_map()))
+    again = ThreadMaps(Database(database_url))  # another server, or after a restart
+    assert again.get("C1", "1.0").journey == good_map()
+    assert again.get("C1", "2.0").journey is None
+    again.put("C1", "1.0", ThreadState(journey=None, previous=good_map()))
+    assert threads.get("C1", "1.0") == ThreadState(journey=None, previous=good_map())
 
 
 def _response(status: int, headers: dict[str, list[str]]) -> HttpResponse:

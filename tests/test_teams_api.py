@@ -203,3 +203,6 @@ def test_a_trusted_proxy_names_the_user(tmp_path: Path, built_data_dir: Path) ->
     untrusted = Services(settings.model_copy(update={"trusted_proxies": "10.9.8.7"}))
     with serving(create_api(untrusted)) as base:
         assert httpx.get(f"{base}/api/maps", headers=header).status_code == 401
+    network = Services(settings.model_copy(update={"trusted_proxies": "10.0.0.0/8,127.0.0.0/8"}))
+    with serving(create_api(network)) as base:
+        assert httpx.get(f"{base}/api/maps", headers=header).status_code == 200

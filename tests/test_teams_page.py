@@ -188,9 +188,10 @@ def test_an_editable_link_opens_its_one_map_on_the_page(team: Team) -> None:
     editor = team.accounts.share(saved.id, "editor", "anna", 7)
     with team.client() as visitor:  # nobody signed in
         assert "/edit" not in visitor.get(f"/shared/{viewer}").text
-        assert visitor.get(f"/shared/{viewer}/edit", follow_redirects=False).headers[
-            "location"
-        ] == f"/shared/{viewer}"  # a view-only link does not open the page
+        assert (
+            visitor.get(f"/shared/{viewer}/edit", follow_redirects=False).headers["location"]
+            == f"/shared/{viewer}"
+        )  # a view-only link does not open the page
         assert "/shared/" + editor + "/edit" in visitor.get(f"/shared/{editor}").text
         opened = visitor.get(f"/shared/{editor}/edit", follow_redirects=False)
         assert opened.status_code == 303 and "httponly" in opened.headers["set-cookie"].lower()

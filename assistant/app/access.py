@@ -56,6 +56,12 @@ class Access(BaseModel):
             )
             raise Forbidden(f"you can view this map but not {what}: your role is {self.role}")
 
+    def check_owner(self, what: str = "delete this map") -> None:
+        """Owners only (deleting a map, and with it every version)."""
+        if self.role != "owner" or self.only_map is not None:
+            logger.warning("refused: %s may not %s (role %s)", self.user or "link", what, self.role)
+            raise Forbidden(f"only an owner of the workspace may {what}: your role is {self.role}")
+
     def check_map(self, map_id: str | None) -> None:
         if self.only_map is not None and map_id != self.only_map:
             raise Forbidden("this link opens one map only")

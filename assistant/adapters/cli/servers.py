@@ -23,7 +23,13 @@ def serve(
     errors.print(f"Polku on http://{host}:{port}  (API docs: /docs)", highlight=False)
     # The peer's own address, not X-Forwarded-For: the trusted-proxy check must see the
     # proxy (forwarded headers are read, from trusted proxies only, where they matter).
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
+    from assistant.app.store import DatabaseError
+
+    try:
+        app = create_app()
+    except DatabaseError as error:
+        fail(str(error))
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def slack() -> None:

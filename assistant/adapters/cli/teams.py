@@ -78,7 +78,10 @@ def users_add(
     """Add a user (password hashed with argon2) and make them a member of a workspace
     (created when missing). Once any user exists, the page and the API ask everyone to
     sign in."""
+    from assistant.app.store.accounts import check_role
+
     accounts = _accounts()
+    _guarded(lambda: check_role(role))  # before anything is made
     password = _password(password_stdin)
 
     def add() -> None:
@@ -94,7 +97,7 @@ def users_password(
     name: str,
     password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
 ) -> None:
-    """Set a user's password."""
+    """Set a user's password; their sign-ins on the page end (API tokens stay)."""
     accounts = _accounts()
     password = _password(password_stdin)
     _guarded(lambda: accounts.set_password(name, password))
@@ -127,6 +130,14 @@ def users_token(name: str) -> None:
     print(_guarded(lambda: accounts.new_token(name)))
 
 
+@users_app.command("revoke-tokens")
+def users_revoke_tokens(name: str) -> None:
+    """End every API token of NAME at once."""
+    accounts = _accounts()
+    count = _guarded(lambda: accounts.revoke_tokens(name))
+    console.print(f"Revoked {count} token(s) of {name}.")
+
+
 @workspaces_app.command("add")
 def workspaces_add(name: str) -> None:
     """Make a workspace."""
@@ -143,8 +154,7 @@ def workspaces_list() -> None:
     accounts = _accounts()
     counts = _store().owners()
     table = Table("workspace", "members (role)", "maps")
-    names = sorted({w for user in accounts.users() for w in user.workspaces})
-    for name in names:
+    for name in accounts.workspace_names():
         workspace_id = accounts.workspace_id(name)
         people = ", ".join(f"{m.user} ({m.role})" for m in accounts.members(workspace_id))
         table.add_row(name, people, str(counts.get(workspace_owner(workspace_id), 0)))
@@ -199,6 +209,9 @@ def maps_claim(
     target = workspace_owner(_guarded(lambda: accounts.workspace_id(workspace)))
     anonymous = [o for o in store.owners() if not o.startswith("ws:")]
     chosen = anonymous if all_anonymous else list(owners or [])
+    if all_anonymous and not chosen:
+        console.print("There are no anonymous maps to claim.")
+        return
     if not chosen:
         fail("name the browser ids to claim (polku maps list shows them), or say --all.")
     unknown = [o for o in chosen if o not in anonymous]

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import Headers, UploadFile
 from starlette.exceptions import HTTPException
@@ -281,6 +282,7 @@ def create_api(services: Services) -> FastAPI:
         wait_s=settings.busy_wait_s,
     )
     router = APIRouter(prefix="/api")
+    maps_router = maps_routes(services)
 
     @router.get("/health")
     def health() -> Health:
@@ -373,14 +375,14 @@ def create_api(services: Services) -> FastAPI:
     )
     def unknown(request: Request) -> None:  # a JSON 404 even where Gradio is mounted at "/"
         known = any(
-            getattr(route, "path_regex", None) is not None
+            isinstance(route, APIRoute)
             and route.path_regex.match(request.url.path)
-            and getattr(route, "path", "") != "/api/{path:path}"
-            for route in request.app.routes
+            and route.path != "/api/{path:path}"
+            for route in (*maps_router.routes, *router.routes)
         )
         raise HTTPException(405 if known else 404)
 
-    app.include_router(maps_routes(services))
+    app.include_router(maps_router)
     app.include_router(router)
 
     @app.exception_handler(RequestValidationError)

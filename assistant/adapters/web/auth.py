@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import logging
 from typing import Any
@@ -63,6 +64,24 @@ def editor_link(gate: Gate, headers: Any) -> Access | None:
     return access if access.role == "editor" else None
 
 
+def trusted_proxy(settings: Settings, client_host: str | None) -> bool:
+    """Whether the peer is one of POLKU_TRUSTED_PROXIES (addresses or networks, e.g.
+    10.0.0.0/8)."""
+    if not client_host:
+        return False
+    try:
+        address = ipaddress.ip_address(client_host)
+    except ValueError:
+        return False
+    for entry in settings.trusted_proxy_list:
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            logger.warning("POLKU_TRUSTED_PROXIES: %r is not an address or network", entry)
+    return False
+
+
 def proxy_user(settings: Settings, headers: Any, client_host: str | None) -> str | None:
     """The user the trusted proxy names; None when no proxy is configured, the header is
     missing, or the request did not come from a trusted proxy."""
@@ -72,7 +91,7 @@ def proxy_user(settings: Settings, headers: Any, client_host: str | None) -> str
     named = str(headers.get(header.lower(), headers.get(header, ""))).strip()
     if not named:
         return None
-    if client_host not in settings.trusted_proxy_list:
+    if not trusted_proxy(settings, client_host):
         logger.warning("ignored %s from %s: not a trusted proxy", header, client_host)
         return None
     return named
@@ -190,7 +209,7 @@ def public_base(conn: HTTPConnection, settings: Settings) -> str:
     -Host, or Host), else the request's own."""
     base = str(conn.base_url).rstrip("/")
     client = conn.client.host if conn.client else None
-    if client in settings.trusted_proxy_list:
+    if trusted_proxy(settings, client):
         proto = conn.headers.get("x-forwarded-proto", "").split(",")[0].strip()
         host = conn.headers.get("x-forwarded-host") or conn.headers.get("host")
         if proto in ("http", "https") and host:

@@ -89,7 +89,7 @@ def _conflict(error: VersionConflict) -> HTTPException:
     newer = error.newer
     return HTTPException(
         409,
-        f"{error} Nothing was saved: read version {newer.version} (GET /api/maps/{newer.id}), "
+        f"{error}. Nothing was saved: read version {newer.version} (GET /api/maps/{newer.id}), "
         "make the change on it, and send it with that base_version.",
     )
 

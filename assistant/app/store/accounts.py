@@ -95,7 +95,7 @@ def _check_name(name: str, what: str = "user name") -> str:
     return name
 
 
-def _check_role(role: str) -> Role:
+def check_role(role: str) -> Role:
     if role not in ROLES:
         raise AccountError(f"role {role!r} is not one of {', '.join(ROLES)}")
     return role
@@ -133,6 +133,7 @@ class Accounts:
                 .where(users.c.name == name)
                 .values(password_hash=_hasher.hash(password))
             )
+            db.execute(delete(sign_ins).where(sign_ins.c.user_name == name))  # sign in again
         if not done.rowcount:
             raise AccountError(f"there is no user {name!r}")
 
@@ -215,6 +216,12 @@ class Accounts:
             )
         return token
 
+    def revoke_tokens(self, name: str) -> int:
+        """End every API token of ``name``; how many there were."""
+        with self.db.write() as db:
+            gone = db.execute(delete(api_tokens).where(api_tokens.c.user_name == name))
+        return int(gone.rowcount)
+
     def user_for_token(self, token: str) -> str | None:
         with self.db.read() as db:
             found: str | None = db.execute(
@@ -274,6 +281,11 @@ class Accounts:
             raise AccountError(f"there is no workspace {name!r}")
         return str(found)
 
+    def workspace_names(self) -> list[str]:
+        """Every workspace, with members or not."""
+        with self.db.read() as db:
+            return list(db.execute(select(workspaces.c.name).order_by(workspaces.c.name)).scalars())
+
     def workspace_name(self, workspace_id: str) -> str | None:
         with self.db.read() as db:
             found: str | None = db.execute(
@@ -283,7 +295,7 @@ class Accounts:
 
     def set_member(self, workspace_id: str, name: str, role: str) -> None:
         """Add ``name`` to the workspace, or change their role there."""
-        role = _check_role(role)
+        role = check_role(role)
         if not self.user_exists(name):
             raise AccountError(f"there is no user {name!r}: add them with `polku users add`")
         with self.db.write() as db:

@@ -452,7 +452,7 @@ class Page:
                 session.access.check_write()
                 session.state.map_id = self.store.duplicate(session.maps, map_id, who).id
             elif map_id and action == "delete":
-                session.access.check_write()
+                session.access.check_owner()
                 self.store.delete(session.maps, map_id)
                 session.state.map_id = None
             elif map_id and action == "restore" and version:
