@@ -11,9 +11,10 @@ with an httpx client each, half on each server) run a fixed number of rounds of:
 round creates the map, later ones add a version with ``base_version``), and ``GET
 /api/maps/{id}`` through the *other* server, which must show the version just saved (a
 mismatch counts as an error, like any non-2xx answer). Measured: ask, save and read
-latencies, errors, requests/s, with the servers' default busy limit; then the same two servers
-with bearer tokens instead of Basic (no argon2 per request) and with a higher busy limit.
-Prints a Markdown table and writes bench/multi-server-results.json.
+latencies, errors, requests/s, with the servers' default busy limit, each load also with
+bearer tokens instead of Basic (no argon2 per request) and with one session alone (no
+queueing); the same against one embedded server; without --quick, the two servers again with
+POLKU_API_MAX_ACTIVE=16. Prints a Markdown table and writes bench/multi-server-results.json.
 """
 
 from __future__ import annotations
