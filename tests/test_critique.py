@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from assistant.capabilities.critique.critic import critique_map
+from assistant.capabilities.critique.critic import critique_map, points_lost
 from assistant.capabilities.critique.rules import CHECKS, MapContext
 from assistant.catalog.guidelines import guidelines
 from assistant.domain import (
@@ -412,6 +412,18 @@ def test_empty_map_scores_low_but_does_not_crash() -> None:
     assert {"one-persona", "full-lifecycle", "scenario-stated"} <= {
         f.guideline_id for f in report.findings
     }
+
+
+def test_the_points_lost_name_the_costliest_guidelines_first() -> None:
+    report = critique_map(JourneyMap(title="Empty"))
+    ranked = sorted(report.breakdown.items(), key=lambda item: (-item[1], item[0]))
+    for lang in ("en", "fi", "et"):
+        line = points_lost(report, lang)
+        named = [f"{guidelines().by_id(g).title.get(lang)} (−{p})" for g, p in ranked[:3]]
+        assert ", ".join(named) in line  # the three costliest, costliest first
+        assert guidelines().by_id(ranked[3][0]).title.get(lang) not in line
+    clean = report.model_copy(update={"breakdown": {}})
+    assert points_lost(clean, "fi") == ""  # nothing lost, nothing said
 
 
 @pytest.mark.parametrize(

@@ -220,6 +220,7 @@ def test_a_stale_or_foreign_map_id_does_not_break_the_page(services: Any, tmp_pa
     page.load(bob)
     with contextlib.suppress(StoreError):
         page.open_map(bob, mine.id)  # a map id bob does not own
+    assert page.session(bob).state.map_id != mine.id  # refused, not remembered as bob's map
     page.manage(alice, "delete", mine.id, "", None)
     with contextlib.suppress(StoreError):
         page.open_map(alice, mine.id)  # a second tab still lists the deleted map

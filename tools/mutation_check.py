@@ -66,9 +66,23 @@ MUTATIONS = [
     Mutation(
         "map owner check when a map is opened",
         "assistant/adapters/web/ui/page.py",
-        "self.store.versions(owner, map_id)  # StoreError for a deleted or foreign id",
+        "self.store.versions(session.maps, map_id)  # StoreError: deleted, or not theirs",
         "None",
         "tests/test_security_sessions.py -k stale_or_foreign",
+    ),
+    Mutation(
+        "a viewer cannot write",
+        "assistant/app/access.py",
+        "if not self.can_write:",
+        "if False:",
+        "tests/test_teams_api.py -k team_saves",
+    ),
+    Mutation(
+        "a map is reached only through a workspace of the user's",
+        "assistant/app/access.py",
+        "if owner == workspace_owner(membership.workspace_id):",
+        "if owner is not None:",
+        "tests/test_teams_api.py -k other_workspaces",
     ),
     Mutation(
         "model cooldown",

@@ -19,6 +19,7 @@ from assistant.adapters.cli.common import (
     open_services,
     print_notices,
 )
+from assistant.capabilities.critique.critic import points_lost
 from assistant.domain import InterviewAnswers, JourneyMap, Lang
 from assistant.formats.render.json_export import render_json
 
@@ -153,6 +154,8 @@ def critique(
         )
     console.print(table)
     console.print(report.summary, highlight=False)
+    if lost := points_lost(report, journey.language):
+        console.print(lost, highlight=False)
 
 
 def interview(

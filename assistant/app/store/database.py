@@ -68,6 +68,8 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.engine = _sqlite_engine(url)
         else:
+            import psycopg  # noqa: F401 - the driver SQLAlchemy loads for postgresql+psycopg
+
             if parsed.drivername == "postgresql":  # psycopg 3, not the psycopg2 default
                 parsed = parsed.set(drivername="postgresql+psycopg")
             self.engine = create_engine(

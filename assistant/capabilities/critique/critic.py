@@ -76,3 +76,13 @@ def critique_map(
         info=severities["info"],
     )
     return CritiqueReport(findings=findings, score=score, summary=summary, breakdown=breakdown)
+
+
+def points_lost(report: CritiqueReport, lang: Lang, top: int = 3) -> str:
+    """Which guidelines cost the score the most, by their titles: "Persona (-10), ..."."""
+    if not report.breakdown:
+        return ""
+    worst = sorted(report.breakdown.items(), key=lambda item: (-item[1], item[0]))[:top]
+    catalog = guidelines()
+    items = ", ".join(f"{catalog.by_id(gid).title.get(lang)} (−{points})" for gid, points in worst)
+    return t("points_lost", lang, items=items)

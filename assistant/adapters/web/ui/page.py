@@ -477,7 +477,7 @@ class Page:
         try:
             session.access.check_write("share this map")
             session.access.check_map(map_id)
-            self.store.versions(session.maps, map_id)  # StoreError: deleted, or not theirs
+            self.store.versions(session.maps, map_id)  # refused: deleted, or not in reach
         except StoreError as exc:
             gr.Warning(str(exc))
             return ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from assistant.capabilities.critique.critic import points_lost
 from assistant.domain import CritiqueReport, JourneyMap, LaneKey, Lang, Persona, Provenance, Stage
 from assistant.domain.edits import EditProposal
 from assistant.formats.parse import MapParseError, parse_map
@@ -170,8 +171,11 @@ def findings_html(report: CritiqueReport | None, lang: Lang) -> str:
         f"<th>{escape(t(key, lang))}</th>"
         for key in ("ui_severity", "ui_where", "ui_finding", "ui_suggestion", "ui_source")
     )
+    lost = points_lost(report, lang)
     return (
-        f'<p class="polku-score"><strong>{escape(report.summary)}</strong></p>'
+        f'<p class="polku-score"><strong>{escape(report.summary)}</strong>'
+        + (f'<br><span class="polku-lost">{escape(lost)}</span>' if lost else "")
+        + "</p>"
         f'<table class="polku-findings"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
     )
 
