@@ -130,7 +130,12 @@ class Settings(BaseSettings):
         description="Comma-separated origins (https://host) whose pages may write to Polku "
         "besides its own address, e.g. the public address behind a proxy that rewrites Host.",
     )
-    api_max_active: int = Field(default=4, ge=1, description="REST requests run at once.")
+    api_max_active: int = Field(
+        default=4, ge=1, description="REST answers, drafts, critiques and uploads run at once."
+    )
+    api_max_active_maps: int = Field(
+        default=16, ge=1, description="REST map reads and saves run at once (a lane of their own)."
+    )
     api_max_waiting: int = Field(
         default=64, ge=0, description="REST requests that may wait for a slot; more get 503."
     )

@@ -182,6 +182,30 @@ def test_busy_limit_bounds_running_and_waiting(wait_s: float, served: int) -> No
             assert http.get("/api/work").status_code == 200  # free again
 
 
+def test_map_requests_have_a_lane_of_their_own() -> None:
+    """While the work lane is full and has a queue, a map save is let in at once, and the
+    work lane still refuses what does not fit."""
+    from assistant.adapters.web.guards import BusyLimit
+
+    slow = Slow(1.0)
+    work = BusyLimit(slow, max_active=1, max_waiting=2, wait_s=5, exclude=("/api/maps",))
+    lanes = BusyLimit(work, max_active=4, max_waiting=2, wait_s=5, prefix=("/api/maps",))
+    with serving(lanes) as base:
+
+        def send(http: httpx.Client, n: int) -> httpx.Response:
+            if n < 4:
+                return http.post("/api/ask")
+            time.sleep(0.3)  # once the work lane has one running and two waiting
+            return http.post("/api/maps")
+
+        answers = burst(5, send, base)
+    asks, (save, took) = answers[:4], answers[4]
+    assert save.status_code == 200
+    assert took < 1.5  # its own 1 s, not the 3 s of the questions ahead of it
+    assert sorted(answer.status_code for answer, _ in asks) == [200, 200, 200, 503]
+    assert (work.refused, lanes.refused) == (1, 0)
+
+
 # --- the page's queue -------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ import pytest
 from assistant.adapters.web.api import create_api
 from assistant.app.services import Services
 from assistant.app.store.accounts import Accounts
+from assistant.app.store.database import Database
 from assistant.settings import Settings
 from tests.maps import good_map
 from tests.uvicorn_server import serving
@@ -134,6 +135,31 @@ def test_signing_in_wrongly_is_refused_then_throttled(team: tuple[httpx.Client, 
     time.sleep(2.1)
     assert http.get("/api/maps", auth=_auth("anna")).status_code == 200
     assert http.get("/api/maps", auth=_auth("ben")).status_code == 200  # others unaffected
+
+
+def test_a_right_password_is_checked_by_argon2_once_until_it_changes(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Basic with every request costs one argon2 check per process, not one per request;
+    a new password (set by another server: another Accounts) or a removed user ends it."""
+    here = Accounts(Database(database_url))
+    there = Accounts(Database(database_url))
+    here.add_user("anna", "anna-pass-1")
+    checks: list[str] = []
+    real = Accounts._verify
+    monkeypatch.setattr(
+        Accounts, "_verify", staticmethod(lambda h, p: checks.append(p) or real(h, p))
+    )
+    assert all(here.check_password("anna", "anna-pass-1") for _ in range(5))
+    assert checks == ["anna-pass-1"]
+    assert not here.check_password("anna", "anna-pass-2")  # a wrong one is always checked
+    assert not here.check_password("anna", "anna-pass-2")
+    assert checks.count("anna-pass-2") == 2
+    there.set_password("anna", "anna-pass-2")
+    assert not here.check_password("anna", "anna-pass-1")  # the old one ends at once
+    assert here.check_password("anna", "anna-pass-2")
+    there.remove_user("anna")
+    assert not here.check_password("anna", "anna-pass-2")
 
 
 def test_share_links_read_edit_expire_and_revoke(team: tuple[httpx.Client, Services]) -> None:

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant import __version__
 from assistant.adapters.web.guards import BusyLimit
-from assistant.adapters.web.maps_api import maps_routes
+from assistant.adapters.web.maps_api import MAP_PATHS, maps_routes
 from assistant.app.services import QuestionError, Services
 from assistant.capabilities.insights.mine import ResearchFile
 from assistant.domain import Answer, Finding, InsightReport, InterviewAnswers, JourneyMap, Lang
@@ -275,11 +275,19 @@ def create_api(services: Services) -> FastAPI:
     app = FastAPI(title="Polku API", version=__version__, description=__doc__)
     app.add_middleware(BodyGuard, services=services)
     settings = services.settings
-    app.add_middleware(
+    app.add_middleware(  # answers, drafts, critiques, uploads: the work that costs CPU
         BusyLimit,
         max_active=settings.api_max_active,
         max_waiting=settings.api_max_waiting,
         wait_s=settings.busy_wait_s,
+        exclude=MAP_PATHS,
+    )
+    app.add_middleware(  # reading and saving maps: quick, never behind a queue of questions
+        BusyLimit,
+        max_active=settings.api_max_active_maps,
+        max_waiting=settings.api_max_waiting,
+        wait_s=settings.busy_wait_s,
+        prefix=MAP_PATHS,
     )
     router = APIRouter(prefix="/api")
     maps_router = maps_routes(services)

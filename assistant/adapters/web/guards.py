@@ -3,7 +3,9 @@ state-changing requests that a foreign web page makes with the person's cookies.
 
 - ``BusyLimit``: at most ``max_active`` API requests run at once; up to ``max_waiting`` more
   wait (at most ``wait_s``) for a slot; anything beyond gets ``503`` with a message and a
-  ``Retry-After`` header at once, instead of piling up until every client times out.
+  ``Retry-After`` header at once, instead of piling up until every client times out. The API
+  has two: one for the work that costs CPU (answers, drafts, critiques, uploads) and one for
+  reading and saving maps, so a save never waits behind a queue of questions.
 - ``SameOriginWrites``: a POST/PUT/PATCH/DELETE whose ``Origin`` is not the server's own (nor
   one listed in ``POLKU_ALLOWED_ORIGINS``) gets ``403``: a page on another site can neither
   drive Polku with a logged-in person's cookies (cross-site request forgery) nor, without
@@ -32,7 +34,8 @@ async def _refuse(send: Send, status: int, message: str, headers: dict[str, str]
 
 
 class BusyLimit:
-    """Bounded concurrency with a bounded, time-limited wait for paths under ``prefix``."""
+    """Bounded concurrency with a bounded, time-limited wait for paths under ``prefix`` (one
+    or several), except those under ``exclude``."""
 
     def __init__(
         self,
@@ -40,20 +43,27 @@ class BusyLimit:
         max_active: int,
         max_waiting: int,
         wait_s: float,
-        prefix: str = "/api/",
+        prefix: str | tuple[str, ...] = "/api/",
+        exclude: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.max_active = max_active
         self.max_waiting = max_waiting
         self.wait_s = wait_s
         self.prefix = prefix
+        self.exclude = exclude
         self.active = 0
         self.waiting = 0
         self.refused = 0
         self._slots: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or not path.startswith(self.prefix)
+            or (self.exclude and path.startswith(self.exclude))
+        ):
             await self.app(scope, receive, send)
             return
         if self._slots is None:  # created on the server's event loop

@@ -28,6 +28,10 @@ from assistant.domain import CritiqueReport, JourneyMap, Lang
 
 logger = logging.getLogger("polku.api.maps")
 
+# Quick requests with a busy limit of their own (a save never waits behind questions); the
+# health check is one, so a load balancer's probe is answered while the server is busy.
+MAP_PATHS = ("/api/maps", "/api/shares/", "/api/shared/", "/api/health")
+
 
 class SaveMap(BaseModel):
     map: JourneyMap

@@ -4,11 +4,19 @@ workspaces whose members are owners, editors or viewers, sign-ins on the page, s
 Secrets handed to people (tokens, links, sign-in cookies) are random and kept only as their
 SHA-256; a wrong password counts against the user name in the database, so the throttle holds
 across servers.
+
+Checking a password with argon2 costs about 0.1 s of CPU on purpose, which an API client
+sending HTTP Basic with every request would pay every time. So a process remembers, for
+``VERIFIED_FOR_S`` and in memory only, that a password matched a stored hash: it keeps a keyed
+hash (HMAC with a secret of this process) of the user name, the stored argon2 hash and the
+password, never the password. The stored hash is read from the database on every request, so
+a new password or a removed user ends what was remembered at once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 import time
@@ -40,6 +48,8 @@ FREE_TRIES = 5
 LONGEST_WAIT_S = 300.0
 _NAME = re.compile(r"^[\w.@+-]{1,64}$")
 _hasher = PasswordHasher()
+VERIFIED_FOR_S = 300.0
+VERIFIED_KEPT = 4096  # remembered passwords per process, oldest forgotten first
 
 
 class AccountError(StoreError):
@@ -111,6 +121,8 @@ class Accounts:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._verified: dict[bytes, float] = {}  # keyed hash -> when argon2 last said yes
+        self._verified_key = secrets.token_bytes(32)
 
     # --- users -------------------------------------------------------------------
     def add_user(self, name: str, password: str | None) -> None:
@@ -189,10 +201,19 @@ class Accounts:
             wait = min(2.0 ** (failed.failures - FREE_TRIES + 1), LONGEST_WAIT_S)
             if (left := failed.at + wait - now) > 0:
                 raise Throttled(left)
-        try:
-            ok = hashed is not None and _hasher.verify(hashed, password)
-        except (VerificationError, InvalidHashError):
+        if hashed is None:
             ok = False
+        else:
+            key = hmac.digest(
+                self._verified_key, "\0".join((name, hashed, password)).encode(), "sha256"
+            )
+            ok = now - self._verified.get(key, -VERIFIED_FOR_S) < VERIFIED_FOR_S
+            if not ok:
+                ok = self._verify(hashed, password)
+                if ok:
+                    self._remember(key, now)
+        if ok and failed is None:
+            return True  # nothing to write: the common case of a client sending Basic each time
         with self.db.write() as db:
             if ok:
                 db.execute(delete(login_failures).where(login_failures.c.user_name == name))
@@ -201,6 +222,19 @@ class Accounts:
                 values = {"user_name": name, "failures": count, "at": now}
                 self.db.upsert(db, login_failures, values, ["user_name"])
         return ok
+
+    @staticmethod
+    def _verify(hashed: str, password: str) -> bool:
+        try:
+            return _hasher.verify(hashed, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def _remember(self, key: bytes, now: float) -> None:
+        self._verified.pop(key, None)
+        self._verified[key] = now
+        while len(self._verified) > VERIFIED_KEPT:
+            self._verified.pop(next(iter(self._verified)))
 
     # --- API tokens ----------------------------------------------------------------
     def new_token(self, name: str) -> str:
