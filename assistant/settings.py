@@ -12,6 +12,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from assistant.domain import Lang
 
 
+def _cores() -> int:
+    """The CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 2
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "polku"
@@ -131,7 +138,10 @@ class Settings(BaseSettings):
         "besides its own address, e.g. the public address behind a proxy that rewrites Host.",
     )
     api_max_active: int = Field(
-        default=4, ge=1, description="REST answers, drafts, critiques and uploads run at once."
+        default_factory=lambda: min(8, max(2, _cores())),
+        ge=1,
+        description="REST answers, drafts, critiques and uploads run at once (default: one per "
+        "CPU core, 2 to 8: more only makes each wait longer for the cores).",
     )
     api_max_active_maps: int = Field(
         default=16, ge=1, description="REST map reads and saves run at once (a lane of their own)."

@@ -383,3 +383,66 @@ def test_a_pain_at_the_trades_high_moment_leaves_it_mixed_not_a_low() -> None:
     assert visit.emotion.score == 0 and visit.emotion.label == "mixed"
     assert "but “the stylist talks the whole time" in visit.emotion.reason
     assert visit.emotion.reason.split(", but")[0]  # the trade's own high reason comes first
+
+
+def _branched(tags: dict[str, list[str]]) -> dict[str, object]:
+    """The generic library as a trade with two branches, its first actions tagged."""
+    data = library()["generic"].model_dump()
+    data["branches"] = {
+        "driving": {
+            "name": {"en": "Driving school", "fi": "Autokoulu", "et": "Autokool"},
+            "aliases": {"en": ["driving school"], "fi": ["autokoul"], "et": ["autokool"]},
+        },
+        "language": {
+            "name": {"en": "Language school", "fi": "Kielikoulu", "et": "Keelekool"},
+            "aliases": {"en": ["language school"], "fi": ["kielikoul"], "et": ["keelekool"]},
+        },
+    }
+    for index, branches in enumerate(tags.values()):
+        data["roles"]["use"]["actions"].insert(
+            0,
+            {
+                "en": f"item {index}",
+                "fi": f"kohta {index}",
+                "et": f"asi {index}",
+                "branches": branches,
+            },
+        )
+    return data
+
+
+def test_a_branch_item_is_drawn_only_for_a_business_that_names_its_branch() -> None:
+    from assistant.capabilities.drafting.trades import TradeFit
+    from assistant.catalog.library import TradeLibrary
+
+    trade = TradeLibrary.model_validate(_branched({"a": ["driving"], "b": ["language", "driving"]}))
+    assert trade.named_branches("Autokoulu Oulussa, B-kortti") == {"driving"}
+    assert trade.named_branches("Keelekool ja autokool Tartus") == {"driving", "language"}
+    assert trade.named_branches("A pottery studio") == set()
+    driving_only, both = trade.roles["use"].actions[1], trade.roles["use"].actions[0]
+    untagged = trade.roles["use"].actions[2]
+    fits = {
+        named: TradeFit((trade,), library()["generic"], branches={trade.trade: frozenset(named)})
+        for named in ((), ("driving",), ("language",))
+    }
+    assert [fits[()].belongs(trade, item) for item in (driving_only, both, untagged)] == [
+        False,
+        False,
+        True,
+    ]
+    assert [fits[("driving",)].belongs(trade, i) for i in (driving_only, both)] == [True, True]
+    assert [fits[("language",)].belongs(trade, i) for i in (driving_only, both)] == [False, True]
+
+
+def test_a_library_file_with_unknown_branches_or_too_few_untagged_items_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from assistant.catalog.library import TradeLibrary
+
+    with pytest.raises(ValidationError, match="not in `branches`"):
+        TradeLibrary.model_validate(_branched({"a": ["cooking"]}))
+    data = _branched({})
+    for item in data["roles"]["use"]["thoughts"]:  # type: ignore[index]
+        item["branches"] = ["driving"]
+    with pytest.raises(ValidationError, match=r"use\.thoughts: 0 items fit the whole trade"):
+        TradeLibrary.model_validate(data)

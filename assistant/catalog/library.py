@@ -7,6 +7,10 @@ actions, touchpoints, thoughts, an emotion with its reason, pain points each wit
 remedy, opportunities, and the service-blueprint lanes. Owners are role keys (``front_desk``,
 ``service_staff``...) that each trade names in its own words, so a generic remedy gets an
 owner that exists in that kind of business.
+
+A broad trade names its ``branches`` (education: language courses, driving school, crafts):
+an item that happens in one branch only says so (``branches: [driving]``) and is drawn only
+for a business that names that branch; an item without branches fits the whole trade.
 """
 
 from __future__ import annotations
@@ -33,6 +37,17 @@ OwnerKey = Literal[
 ]
 OWNER_KEYS: tuple[OwnerKey, ...] = get_args(OwnerKey)
 MAX_CELL_CHARS = 140
+UNTAGGED_AT_LEAST = {
+    "actions": 2,
+    "touchpoints": 2,
+    "thoughts": 2,
+    "pain_points": 2,
+    "opportunities": 1,
+    "frontstage": 1,
+    "backstage": 1,
+    "support_processes": 1,
+    "physical_evidence": 1,
+}
 
 
 def _short(text: Localized, what: str) -> Localized:
@@ -43,10 +58,33 @@ def _short(text: Localized, what: str) -> Localized:
     return text
 
 
+BRANCHES_FIELD: list[str] = Field(
+    default_factory=list,
+    description="The branches of the trade this item happens in (keys of the trade's "
+    "`branches`); empty: the whole trade.",
+)
+
+
+class Branch(Strict):
+    """One branch of a broad trade: a driving school within adult education."""
+
+    name: Localized
+    aliases: LocalizedList = Field(
+        description="Lower-case words or stems a business of this branch is described with."
+    )
+
+
+class LibraryText(Localized):
+    """An item's text in three languages, and the branches it belongs to."""
+
+    branches: list[str] = BRANCHES_FIELD
+
+
 class LibraryTouchpoint(Strict):
     channel: Localized = Field(description="The channel's name, e.g. 'Instagram', 'Front desk'.")
     kind: TouchpointKind
     description: Localized = Field(description="What happens there, in a few words.")
+    branches: list[str] = BRANCHES_FIELD
 
 
 class LibraryEmotion(Strict):
@@ -61,27 +99,43 @@ class LibraryOpportunity(Strict):
     metric: Localized = Field(description="How success is measured.")
     value: int = Field(ge=1, le=5, description="Value to the customer and the business, 1-5.")
     effort: int = Field(ge=1, le=5, description="Effort to make the change, 1-5.")
+    branches: list[str] = BRANCHES_FIELD
 
 
 class LibraryPain(Strict):
     text: Localized = Field(description="What goes wrong for the customer.")
     remedy: LibraryOpportunity = Field(description="The concrete remedy for this pain.")
+    branches: list[str] = BRANCHES_FIELD
 
 
 class RoleContent(Strict):
     """What one journey role holds for one trade."""
 
     customer_goal: Localized
-    actions: list[Localized] = Field(min_length=2)
+    actions: list[LibraryText] = Field(min_length=2)
     touchpoints: list[LibraryTouchpoint] = Field(min_length=2)
-    thoughts: list[Localized] = Field(min_length=2)
+    thoughts: list[LibraryText] = Field(min_length=2)
     emotion: LibraryEmotion
     pain_points: list[LibraryPain] = Field(min_length=2)
     opportunities: list[LibraryOpportunity] = Field(min_length=1)
-    frontstage: list[Localized] = Field(min_length=1)
-    backstage: list[Localized] = Field(min_length=1)
-    support_processes: list[Localized] = Field(min_length=1)
-    physical_evidence: list[Localized] = Field(min_length=1)
+    frontstage: list[LibraryText] = Field(min_length=1)
+    backstage: list[LibraryText] = Field(min_length=1)
+    support_processes: list[LibraryText] = Field(min_length=1)
+    physical_evidence: list[LibraryText] = Field(min_length=1)
+
+    def tagged(self) -> list[LibraryText | LibraryTouchpoint | LibraryPain | LibraryOpportunity]:
+        """Every item that may name branches."""
+        return [
+            *self.actions,
+            *self.touchpoints,
+            *self.thoughts,
+            *self.pain_points,
+            *self.opportunities,
+            *self.frontstage,
+            *self.backstage,
+            *self.support_processes,
+            *self.physical_evidence,
+        ]
 
     @model_validator(mode="after")
     def _cells_short(self) -> RoleContent:
@@ -114,7 +168,33 @@ class TradeLibrary(Strict):
     stakeholders: list[Localized] = Field(
         default_factory=list, description="B2B buying committee roles."
     )
+    branches: dict[str, Branch] = Field(
+        default_factory=dict,
+        description="The branches of a broad trade; items name the ones they belong to.",
+    )
     roles: dict[Role, RoleContent]
+
+    @model_validator(mode="after")
+    def _known_branches(self) -> TradeLibrary:
+        for role, content in self.roles.items():
+            for item in content.tagged():
+                unknown = [b for b in item.branches if b not in self.branches]
+                if unknown:
+                    raise ValueError(f"{role}: branches {unknown} are not in `branches`")
+            for lane, least in UNTAGGED_AT_LEAST.items():
+                untagged = [item for item in getattr(content, lane) if not item.branches]
+                if len(untagged) < least:
+                    raise ValueError(
+                        f"{role}.{lane}: {len(untagged)} items fit the whole trade, at least "
+                        f"{least} must (a business that names no branch draws only those)"
+                    )
+        return self
+
+    def named_branches(self, text: str) -> set[str]:
+        """The branches a business description names (by their aliases)."""
+        return {
+            key for key, branch in self.branches.items() if mentions(text, branch.aliases.all())
+        }
 
     @field_validator("owners")
     @classmethod

@@ -111,7 +111,8 @@ class StageFiller:
         for trade, prior in self._sources():
             for role in roles:
                 for entry in getattr(self._content(trade, role), lane):
-                    picks.append(Pick(_text(entry, self.lang), trade, prior, entry))
+                    if self.fit.belongs(trade, entry):
+                        picks.append(Pick(_text(entry, self.lang), trade, prior, entry))
         return picks
 
     def _best(self, picks: list[Pick], limit: int) -> list[Pick]:

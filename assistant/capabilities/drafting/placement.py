@@ -128,7 +128,7 @@ class Placer:
             for trade in self.fit.sources
             for role in roles().roles
             for p in trade.roles[role].pain_points
-            if p.remedy.text.get(self.lang) not in used
+            if p.remedy.text.get(self.lang) not in used and self.fit.belongs(trade, p)
         ]
         fit = self.meaning.similarity([pain], [p.text for p in picks])[0]
         remedies = [p.entry.remedy.text.get(self.lang) for p in picks]

@@ -12,6 +12,7 @@ appear.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -31,6 +32,11 @@ ELSEWHERE = 0.01  # an item sounds like another trade when this much closer to i
 LESS_FIT = 0.04  # ...and that trade fits the business this much worse than the item's own
 
 
+class Branched(Protocol):
+    @property
+    def branches(self) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class TradeFit:
     """The trades a draft draws from, best first, and every trade's score."""
@@ -38,6 +44,15 @@ class TradeFit:
     trades: tuple[TradeLibrary, ...]
     generic: TradeLibrary
     scores: dict[str, float] = field(default_factory=dict)
+    branches: dict[str, frozenset[str]] = field(default_factory=dict)  # named, per trade
+
+    def belongs(self, trade: TradeLibrary, item: Branched) -> bool:
+        """Whether a library item of ``trade`` belongs to this business: it fits the whole
+        trade, or one of the branches the person named (a driving school gets no language
+        certificates from adult education)."""
+        return not item.branches or bool(
+            self.branches.get(trade.trade, frozenset()) & set(item.branches)
+        )
 
     @property
     def primary(self) -> TradeLibrary:
@@ -169,4 +184,5 @@ def fit_trades(answers: InterviewAnswers, meaning: Meaning) -> TradeFit:
     named = distinctly_named(text, every[second], every[best])  # both trades named: a bike
     if close and named and scores[second] - typical >= MIN_LEAD:  # shop that also repairs
         chosen.append(second)
-    return TradeFit(tuple(every[t] for t in chosen), every[GENERIC], scores)
+    named_branches = {t: frozenset(every[t].named_branches(text)) for t in chosen}
+    return TradeFit(tuple(every[t] for t in chosen), every[GENERIC], scores, named_branches)
