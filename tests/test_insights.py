@@ -218,3 +218,16 @@ def test_the_html_map_shows_the_quote_a_click_away(services: Any, report: Insigh
     assert '<li class="evidence"><details><summary>' in html
     assert "arviot.csv, rivi" in html
     assert "omaan aineistoosi" in html  # the legend, in Finnish
+
+
+def test_a_theme_is_labelled_by_a_statement_that_stands_alone() -> None:
+    from assistant.capabilities.insights.mine import _label
+
+    central_first = [
+        "Superstars.",
+        "soittoa ei koskaan tullut.",
+        "They fitted me in the same afternoon when my filling fell out.",
+    ]
+    assert _label(central_first) == central_first[2]
+    assert _label(["Superstars.", "Great."]) == "Superstars."  # nothing longer to say it
+    assert _label(["x " * 100]) == "x " * 100

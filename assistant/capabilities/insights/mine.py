@@ -33,12 +33,14 @@ from assistant.domain import (
 )
 from assistant.language.detect import known_language
 from assistant.language.i18n import t
+from assistant.language.text import words
 from assistant.llm.guards import is_injection
 from assistant.retrieval.meaning import Meaning
 
 MAX_QUOTES = 5
 USE_PRIOR = 0.2  # most of what customers write is about the service itself
 LABEL_CHARS = 160  # a longer central statement gives way to the next most central one
+LABEL_WORDS = 5  # and so does a shorter one ("Superstars.", half a sentence after "but")
 BATCH = 64
 #: Called with (statements embedded so far, statements in all).
 Progress = Callable[[int, int], None]
@@ -177,7 +179,7 @@ def _theme(
         Quote(text=s.text, source=s.passage.source, location=s.passage.place.shown(lang))
         for s in places.values()
     ]
-    label = next((q.text for q in quotes if len(q.text) <= LABEL_CHARS), quotes[0].text)
+    label = _label([q.text for q in quotes])
     votes = np.mean(about, axis=0)
     votes[ROLES.index("use")] += USE_PRIOR
     role = ROLES[int(np.argmax(votes))]
@@ -191,3 +193,12 @@ def _theme(
         quotes=quotes[:MAX_QUOTES],
         locations=quotes,
     )
+
+
+def _label(texts: list[str]) -> str:
+    """A theme's label: its most central statement that says enough to stand alone, of
+    ``LABEL_WORDS`` words or more and at most ``LABEL_CHARS`` characters; failing that the
+    most central one that is short enough, or the most central one."""
+    short = [text for text in texts if len(text) <= LABEL_CHARS]
+    full = [text for text in short if len(words(text)) >= LABEL_WORDS]
+    return (full or short or texts)[0]
