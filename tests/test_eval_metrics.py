@@ -134,6 +134,37 @@ def test_report_writes_json_markdown_and_pngs(tmp_path: Path) -> None:
     assert "| fact_recall | 0.75 | 0.8 | higher |" in text and "**Failed:**" in text
 
 
+def test_the_markdown_report_lists_each_guideline_weakest_first() -> None:
+    report = _report(fact_recall=0.9)
+    report.suites["critique"] = SuiteResult(
+        metrics={"precision": 0.9},
+        cases=[],
+        details={
+            "per_guideline": {
+                "one-persona": {
+                    "precision": 1.0,
+                    "recall": 1.0,
+                    "f1": 1.0,
+                    "tp": 4.0,
+                    "fp": 0.0,
+                    "fn": 0.0,
+                },
+                "purpose-stated": {
+                    "precision": 1.0,
+                    "recall": 0.5,
+                    "f1": 0.667,
+                    "tp": 1.0,
+                    "fp": 0.0,
+                    "fn": 1.0,
+                },
+            }
+        },
+    )
+    text = markdown(report)
+    assert "| purpose-stated | 1 | 0.5 | 0.667 | 1 | 0 | 1 |" in text
+    assert text.index("| purpose-stated |") < text.index("| one-persona |")
+
+
 def test_a_broken_dataset_line_is_named(tmp_path: Path) -> None:
     (tmp_path / "qa.jsonl").write_text('{"id": "a", "question": "q", "lang": "en"}\n{oops\n')
     with pytest.raises(DatasetError, match=r"qa.jsonl:2: not valid JSON"):

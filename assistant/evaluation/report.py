@@ -40,6 +40,7 @@ def markdown(report: Report, baseline: Report | None = None) -> str:
             shown = _cell(before) if before is not None else "—"
             lines.append(f"| {metric} | {_cell(value)} | {shown} | {direction} |")
         lines.append("")
+        lines += _per_guideline(suite.details.get("per_guideline"))
         worst = _worst_cases(name, suite.cases)
         if worst:
             lines += ["Cases to look at:", "", *worst, ""]
@@ -53,6 +54,25 @@ def markdown(report: Report, baseline: Report | None = None) -> str:
         lines += [f"| {k} | {_cell(v)} |" for k, v in report.judge.get("means", {}).items()]
         lines.append("")
     return "\n".join(lines)
+
+
+def _per_guideline(found: Any) -> list[str]:
+    """The critique suite's figures for each guideline, the weakest first."""
+    if not isinstance(found, dict) or not found:
+        return []
+    lines = [
+        "Per guideline (weakest first):",
+        "",
+        "| guideline | precision | recall | F1 | found | wrongly raised | missed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for gid, m in sorted(found.items(), key=lambda item: (item[1].get("f1", 0.0), item[0])):
+        lines.append(
+            f"| {_cell(gid)} | {_cell(m.get('precision', 0.0))} | {_cell(m.get('recall', 0.0))} "
+            f"| {_cell(m.get('f1', 0.0))} | {int(m.get('tp', 0))} | {int(m.get('fp', 0))} "
+            f"| {int(m.get('fn', 0))} |"
+        )
+    return [*lines, ""]
 
 
 def _worst_cases(suite: str, cases: list[dict[str, Any]]) -> list[str]:
