@@ -12,6 +12,7 @@ from assistant.adapters.cli.main import app
 ESTONIAN_REPLIES = [
     "Väike hambakliinik Tartus, teenindame peamiselt eraisikuid",
     "1",
+    "tahame aru saada, miks patsiendid kontrolli ei tule",
     "Mari, 40, töötav ema",
     "kiire aeg, valutu ravi",
     "kliendiküsitlus, Google'i arvustused",

@@ -446,3 +446,34 @@ def test_a_library_file_with_unknown_branches_or_too_few_untagged_items_is_refus
         item["branches"] = ["driving"]
     with pytest.raises(ValidationError, match=r"use\.thoughts: 0 items fit the whole trade"):
         TradeLibrary.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("lang", "business", "purpose"),
+    [
+        ("fi", "Kampaamo Helsingin Kalliossa", "miksi uudet asiakkaat eivät varaa toista aikaa"),
+        ("et", "Raamatukogu Tartus, laenutus ja üritused", "kuidas saada noored raamatukokku"),
+        ("en", "Machine shop maintenance contractor for factories", "why renewals slip"),
+    ],
+)
+def test_a_draft_states_its_purpose_scope_moments_of_truth_and_a_failure_path(
+    lang: str, business: str, purpose: str
+) -> None:
+    from assistant.language.i18n import t
+
+    journey = draft_map(_answers(lang, business, [], [], purpose=purpose))
+    assert journey.purpose == purpose
+    first, last = journey.stages[0].name, journey.stages[-1].name
+    assert f"{first} → {last}" in journey.scope
+    assert t("draft_hypothesis", lang) in journey.scope  # no research behind it
+    marked = [s for s in journey.stages if s.extra_lanes.get(t("lane_moments_of_truth", lang))]
+    assert 1 <= len(marked) <= max(1, len(journey.stages) // 2)
+    assert any(s.extra_lanes.get(t("lane_failure_paths", lang)) for s in journey.stages)
+    found = {f.guideline_id for f in critique_map(journey).findings}
+    assert not found & {
+        "purpose-stated",
+        "map-scope",
+        "evidence-level",
+        "moments-of-truth",
+        "failure-recovery",
+    }, found

@@ -42,6 +42,7 @@ def test_finnish_interview_end_to_end() -> None:
     replies = [
         "Pieni vaatekauppa Tampereella, myymme kuluttajille",  # industry and B2C settled here
         "1",  # map type: current state
+        "haluamme tietää, miksi uudet asiakkaat eivät palaa",  # what the map is for
         "Anna, 30, kiireinen ammattilainen",
         "löytää sopivat vaatteet nopeasti, säästää aikaa",
         "asiakaskysely, arvostelut",
@@ -61,6 +62,7 @@ def test_finnish_interview_end_to_end() -> None:
     assert answers.model == "b2c"
     assert answers.industry
     assert answers.map_type == "current-state"
+    assert answers.purpose == "haluamme tietää, miksi uudet asiakkaat eivät palaa"
     assert answers.channels == ["Instagram", "myymälä", "verkkosivut"]
     assert answers.pain_points == ["pitkät kassajonot", "sovituskopit täynnä"]
     assert answers.kpis == [] and "kpis" in state.skipped
@@ -117,5 +119,5 @@ def test_state_is_serialisable_and_resumable() -> None:
     saved = interviewer.state.model_dump_json()
     resumed = Interviewer(InterviewState.model_validate_json(saved))
     turn = resumed.start()
-    assert turn.slot == interviewer.state.current == "persona_who"
+    assert turn.slot == interviewer.state.current == "purpose"
     assert resumed.state.answers.business.startswith("An online shop")

@@ -206,6 +206,8 @@ def canonical_meta(journey: JourneyMap) -> dict[str, Any]:
         "model": journey.model,
         "map_type": journey.map_type,
         "scenario": journey.scenario,
+        "purpose": journey.purpose,
+        "scope": journey.scope,
         "owner": journey.owner,
         "last_updated": journey.last_updated,
         "review_cadence": journey.review_cadence,
@@ -264,6 +266,8 @@ def _finnish_map() -> JourneyMap:
         title="Kahvila Polku: asiakaspolku",
         language="fi",
         scenario="Anna etsii rauhallista paikkaa työskennellä.",
+        purpose="Päättää, miten aamujen etätyöläiset saadaan palaamaan.",
+        scope="Koko asiakaspolku: Tietoisuus → Suosittelu.",
         persona=Persona(name="Anna, nuori ammattilainen", goals=["Työrauha", "Hyvä kahvi"]),
         stages=[
             Stage(
@@ -289,6 +293,8 @@ def _estonian_map() -> JourneyMap:
     return JourneyMap(
         title="Hambakliinik: klienditeekond",
         language="et",
+        purpose="Otsustada, kuidas vähendada vahele jäänud kontrollvisiite.",
+        scope="Broneerimisest visiidini.",
         stages=[
             Stage(
                 name="Teadlikkus",

@@ -106,6 +106,29 @@ def test_a_rest_burst_gets_quick_503s_and_the_server_recovers(busy: RunningServe
         assert http.get("/api/health").status_code == 200
 
 
+@pytest.mark.slow
+def test_while_questions_fill_the_server_a_map_request_is_still_answered(
+    busy: RunningServer,
+) -> None:
+    """The REST API's own wiring: with the work lane full (one running, one waiting), map
+    requests and the health check go through their own lane, never a 503."""
+    model_delay["s"] = 1.5
+    ask = {"question": QUESTION}
+
+    def send(http: httpx.Client, n: int) -> httpx.Response:
+        if n < 6:
+            return http.post("/api/ask", json=ask)
+        time.sleep(0.5)  # once the questions hold the slot and the queue
+        return http.get("/api/maps" if n == 6 else "/api/health")
+
+    answers = burst(8, send, busy.url)
+    model_delay["s"] = 0.4
+    assert Counter(a.status_code for a, _ in answers[:6])[503] >= 3  # the work lane is full
+    (maps, took), (health, _) = answers[6], answers[7]
+    assert maps.status_code == 401 and took < 1.0  # answered at once: sign in first
+    assert health.status_code == 200
+
+
 class Slow:
     """An ASGI app that takes ``seconds`` per request and counts how many run at once.
 

@@ -18,6 +18,7 @@ TIMEOUT = 30_000
 FINNISH_REPLIES = [
     "Pieni vaatekauppa Tampereella, myymme kuluttajille",
     "1",
+    "haluamme tietää, miksi uudet asiakkaat eivät palaa",
     "Anna, 30, kiireinen ammattilainen",
     "löytää sopivat vaatteet nopeasti, säästää aikaa",
     "asiakaskysely, arvostelut",

@@ -45,9 +45,16 @@ MUTATIONS = [
     Mutation(
         "REST busy limit",
         "assistant/adapters/web/api.py",
-        "    app.add_middleware(\n        BusyLimit,",
-        "    (lambda *a, **k: None)(\n        BusyLimit,",
+        "    app.add_middleware(  # answers, drafts, critiques, uploads: the work that costs CPU",
+        "    (lambda *a, **k: None)(",
         "tests/test_security_busy.py -k rest_burst",
+    ),
+    Mutation(
+        "map saves in a busy lane of their own",
+        "assistant/adapters/web/api.py",
+        "        exclude=MAP_PATHS,",
+        "",
+        "tests/test_security_busy.py -k map_request_is_still_answered",
     ),
     Mutation(
         "CSV formula neutralising",

@@ -114,7 +114,7 @@ CONCEPTS = (
     "impersonal",
 )
 #: The extra lanes (kept by the name a person gave them) the checks recognise.
-CUE_LANES = ("expectations", "moments_of_truth", "quotes", "outside_steps")
+CUE_LANES = ("expectations", "moments_of_truth", "failure_paths", "quotes", "outside_steps")
 
 
 class GuidelineCues(Strict):

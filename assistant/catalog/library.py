@@ -37,6 +37,7 @@ OwnerKey = Literal[
 ]
 OWNER_KEYS: tuple[OwnerKey, ...] = get_args(OwnerKey)
 MAX_CELL_CHARS = 140
+MAX_MOMENTS_OF_TRUTH = 3
 UNTAGGED_AT_LEAST = {
     "actions": 2,
     "touchpoints": 2,
@@ -172,10 +173,31 @@ class TradeLibrary(Strict):
         default_factory=dict,
         description="The branches of a broad trade; items name the ones they belong to.",
     )
+    moments_of_truth: dict[Role, list[LibraryText]] = Field(
+        default_factory=dict,
+        description="The one to three roles where a customer of this trade forms a lasting "
+        "opinion, most decisive first, each with what happens there that decides it.",
+    )
+    failure_paths: dict[Role, list[LibraryText]] = Field(
+        default_factory=dict,
+        description="What typically goes wrong at a role, and how the customer gets back on "
+        "track: 'Bike not ready on the promised day -> an SMS with the new date'.",
+    )
     roles: dict[Role, RoleContent]
 
     @model_validator(mode="after")
     def _known_branches(self) -> TradeLibrary:
+        if len(self.moments_of_truth) > MAX_MOMENTS_OF_TRUTH:
+            raise ValueError(
+                f"{len(self.moments_of_truth)} moments of truth: at most "
+                f"{MAX_MOMENTS_OF_TRUTH} (if every stage is one, none is)"
+            )
+        lanes = [*self.moments_of_truth.values(), *self.failure_paths.values()]
+        for text in (text for lane in lanes for text in lane):
+            _short(text, "a moment of truth or failure path")
+            unknown = [b for b in text.branches if b not in self.branches]
+            if unknown:
+                raise ValueError(f"{text.en!r}: branches {unknown} are not in `branches`")
         for role, content in self.roles.items():
             for item in content.tagged():
                 unknown = [b for b in item.branches if b not in self.branches]

@@ -197,6 +197,11 @@ class JourneyMap(Model):
         default=None, description="Kind of map; null when the map does not say."
     )
     scenario: str = Field(default="", description="The situation the journey covers.")
+    purpose: str = Field(default="", description="The decision or business goal the map serves.")
+    scope: str = Field(
+        default="",
+        description="What part of the journey the map covers, and how far it is validated.",
+    )
     persona: Persona | None = Field(default=None, description="The persona the map follows.")
     stages: list[Stage] = Field(default_factory=list, description="Stages in journey order.")
     evidence: list[Source] = Field(
@@ -279,6 +284,7 @@ class InterviewAnswers(Model):
     industry: str | None = Field(default=None, description="Industry, in the person's words.")
     model: BusinessModel | None = Field(default=None, description="b2b or b2c, if known.")
     map_type: MapType | None = Field(default=None, description="Kind of map wanted.")
+    purpose: str = Field(default="", description="What the map should help decide or improve.")
     persona: PersonaAnswers = Field(
         default_factory=PersonaAnswers, description="The customer the map follows."
     )

@@ -31,6 +31,8 @@ MetaKey = Literal[
     "title",
     "persona",
     "scenario",
+    "purpose",
+    "scope",
     "map_type",
     "owner",
     "last_updated",

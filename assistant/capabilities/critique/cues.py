@@ -119,5 +119,6 @@ def lane_items(stage: Stage, key: str) -> list[Item]:
 
 
 def map_statements(m: JourneyMap) -> list[str]:
-    """What a map says about itself: its title, business and scenario."""
-    return [text for text in (m.title, m.business, m.scenario) if text.strip()]
+    """What a map says about itself: its title, business, scenario, purpose and scope."""
+    texts = (m.title, m.business, m.scenario, m.purpose, m.scope)
+    return [text for text in texts if text.strip()]

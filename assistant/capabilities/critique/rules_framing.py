@@ -19,8 +19,8 @@ _RANGE = re.compile(r"\w[)\s]*(?:→|->|»)\s*\w|[–—:]\s*[^–—:]+\s(?:to|
 
 def purpose_stated(m: JourneyMap, c: MapContext) -> list[Hit]:
     """The title, business line or scenario says which decision or business goal the map
-    serves (by cue words or by meaning)."""
-    if states(map_statements(m), "purpose", c.lang, c.meaning):
+    serves (by cue words or by meaning); a map with a purpose of its own states it."""
+    if m.purpose.strip() or states(map_statements(m), "purpose", c.lang, c.meaning):
         return []
     return [("map", {})]
 
@@ -78,7 +78,7 @@ def map_scope(m: JourneyMap, c: MapContext) -> list[Hit]:
         hits.append(("stages", {"count": str(len(m.stages)), "variant": "too-many-stages"}))
     statements = map_statements(m)
     ranged = any(_RANGE.search(text) for text in statements)
-    if not ranged and not states(statements, "scope", c.lang, c.meaning):
+    if not m.scope.strip() and not ranged and not states(statements, "scope", c.lang, c.meaning):
         hits.append(("map", {}))
     return hits
 

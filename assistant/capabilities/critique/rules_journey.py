@@ -15,6 +15,7 @@ def _failures(m: JourneyMap, c: MapContext) -> list[Stage]:
     """Stages where something goes wrong: a stage that is only about a fault, complaint or
     cancellation (its journey role), or a pain point or action that means a failure."""
     found = [s for s, roles in zip(m.stages, c.roles, strict=False) if roles == ("support",)]
+    found += [s for s in m.stages if s not in found and lane_items(s, "failure_paths")]
     for stage in m.stages:
         texts = [i.text for i in [*stage.pain_points, *stage.actions]]
         if stage not in found and states(texts, "failure", c.lang, c.meaning):
@@ -25,6 +26,8 @@ def _failures(m: JourneyMap, c: MapContext) -> list[Stage]:
 def _recovers(m: JourneyMap, c: MapContext) -> bool:
     """Somewhere the map shows how the customer gets back on track: an action, a remedy or
     a frontstage or backstage step that means a recovery (a refund, a new time...)."""
+    if any(lane_items(stage, "failure_paths") for stage in m.stages):
+        return True  # a lane of what goes wrong and how the customer gets back on track
     texts = []
     for stage in m.stages:
         texts += [i.text for i in [*stage.actions, *blueprint_items(stage)]]

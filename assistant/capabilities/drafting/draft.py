@@ -12,6 +12,7 @@ from datetime import date
 
 from assistant.capabilities.drafting.evidence import EvidencePlacer, research_sources
 from assistant.capabilities.drafting.fill import StageFiller
+from assistant.capabilities.drafting.moments import add_moment_lanes
 from assistant.capabilities.drafting.persona import persona, scenario, title
 from assistant.capabilities.drafting.placement import Placer, emotion_label
 from assistant.capabilities.drafting.stages import DAY_IN_THE_LIFE, plan_stages
@@ -73,6 +74,15 @@ def _add_day_context(stages: list[Stage], lang: Lang) -> None:
             stage.actions.insert(0, Item(text=t(key, lang), provenance=mark))
 
 
+def _scope(stages: list[Stage], lang: Lang, researched: bool) -> str:
+    """What the draft covers, from its first stage to its last; without research behind it,
+    also that it is a hypothesis map to check with customers."""
+    if not stages:
+        return ""
+    line = t("draft_scope", lang, first=stages[0].name, last=stages[-1].name)
+    return line if researched else f"{line} {t('draft_hypothesis', lang)}"
+
+
 def draft_map(
     answers: InterviewAnswers,
     today: date | None = None,
@@ -100,6 +110,7 @@ def draft_map(
         evidence.place_pains(answers.pain_points)
         evidence.place_gains()
     placer.attach_kpis(answers.kpis)
+    add_moment_lanes(stages, plan.stages, fit, lang)
     if map_type == "future-state":
         _to_future_state(stages, lang)
     if plan.model_id == DAY_IN_THE_LIFE:
@@ -118,6 +129,8 @@ def draft_map(
         model=model,
         map_type=map_type,
         scenario=scenario(answers, plan, person.name),
+        purpose=answers.purpose.strip(),
+        scope=_scope(stages, lang, researched=bool(insights and insights.themes)),
         persona=person,
         stages=stages,
         evidence=sources,

@@ -22,7 +22,7 @@ from assistant.formats.syntax import mask, split_items, take_mark, unmask
 from assistant.formats.terms import PERSONA_LISTS
 from assistant.language.vocabulary import infer_map_type, infer_model
 
-_TEXT_FIELDS = {"title", "scenario", "owner", "review_cadence", "business"}
+_TEXT_FIELDS = {"title", "scenario", "purpose", "scope", "owner", "review_cadence", "business"}
 
 
 @dataclass(frozen=True)

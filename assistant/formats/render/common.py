@@ -205,6 +205,8 @@ def meta_pairs(journey: JourneyMap, style: Style, sep: str = "; ") -> list[tuple
         ("business", esc(journey.business, style)),
         ("model", (journey.model or "").upper()),
         ("scenario", esc(journey.scenario, style)),
+        ("purpose", esc(journey.purpose, style)),
+        ("scope", esc(journey.scope, style)),
         ("map_type", t(f"map_type_{journey.map_type}", lang) if journey.map_type else ""),
         ("owner", esc(journey.owner or "", style)),
         ("last_updated", journey.last_updated.isoformat() if journey.last_updated else ""),
