@@ -208,3 +208,53 @@ def test_the_diff_reads_each_change_where_it_happens() -> None:
     proposal = propose(journey, EditPlan(operations=ops), "  monta   muutosta ")
     assert not isinstance(proposal, str)
     assert proposal.base_version == journey.version and proposal.note == "muokattu: monta muutosta"
+
+
+@pytest.mark.parametrize(
+    ("lang", "business", "instruction", "value", "effort"),
+    [
+        ("en", "A hair salon in Leeds", 'Set the value of "{text}" to 5 and the effort to 2', 5, 2),
+        ("en", "A hair salon in Leeds", "{words}: effort 1", None, 1),
+        (
+            "fi",
+            "Kampaamo Helsingissä",
+            'Muuta ehdotuksen "{text}" arvoksi 5 ja työmääräksi 2',
+            5,
+            2,
+        ),
+        ("fi", "Kampaamo Helsingissä", "{words}: arvo 4, vaiva 1", 4, 1),
+        ("et", "Juuksurisalong Tartus", 'Muuda ettepaneku "{text}" väärtuseks 5', 5, None),
+        ("et", "Juuksurisalong Tartus", "{words}: väärtus 4, pingutus 1", 4, 1),
+    ],
+)
+def test_an_opportunitys_value_and_effort_change_when_the_person_says_so(
+    lang: str, business: str, instruction: str, value: int | None, effort: int | None
+) -> None:
+    from assistant.capabilities.drafting.draft import draft_map
+    from assistant.capabilities.editing.understand import understand
+    from assistant.domain import InterviewAnswers
+
+    journey = draft_map(InterviewAnswers(language=lang, business=business))  # type: ignore[arg-type]
+    stage, index = 0, len(journey.stages[0].opportunities) - 1
+    target = journey.stages[stage].opportunities[index]
+    said = instruction.format(text=target.text, words=" ".join(target.text.split()[:4]))
+    plan = understand(said, journey)
+    assert plan is not None and plan.operations, plan
+    changed = apply_operations(journey, plan.operations).stages[stage].opportunities[index]
+    assert changed.text == target.text
+    assert (changed.value, changed.effort) == (
+        value if value is not None else target.value,
+        effort if effort is not None else target.effort,
+    )
+    (line,) = describe(journey, plan.operations)
+    assert line.before != line.after  # the proposal shows the old and the new figures
+
+
+def test_a_value_out_of_range_is_not_taken() -> None:
+    from assistant.capabilities.editing.understand import understand
+
+    journey = fixture_map("en")
+    target = next(o for s in journey.stages for o in s.opportunities)
+    plan = understand(f'"{target.text}": value 9', journey)
+    operations = plan.operations if plan else []
+    assert not [op for op in operations if getattr(op, "value", None) is not None]

@@ -82,6 +82,12 @@ class ChangeItem(Model):
     text: str | None = Field(default=None, max_length=500, description="The new wording.")
     owner: str | None = Field(default=None, description="The new owner (opportunities).")
     metric: str | None = Field(default=None, description="The new metric (opportunities).")
+    value: int | None = Field(
+        default=None, ge=1, le=5, description="The new value, 1-5 (opportunities)."
+    )
+    effort: int | None = Field(
+        default=None, ge=1, le=5, description="The new effort, 1-5 (opportunities)."
+    )
 
 
 class MoveItem(Model):

@@ -188,9 +188,10 @@ def _apply(journey: JourneyMap, op: Operation) -> None:
 def _change(journey: JourneyMap, op: ChangeItem) -> None:
     stage = _stage(journey, op.stage)
     entry = _entry(journey, stage, op.lane, op.index)
-    if op.text is None and op.owner is None and op.metric is None:
+    extras = (op.owner, op.metric, op.value, op.effort)
+    if op.text is None and all(extra is None for extra in extras):
         raise EditError(t("edit_nothing_to_change", journey.language))
-    if (op.owner is not None or op.metric is not None) and not isinstance(entry, Opportunity):
+    if any(extra is not None for extra in extras) and not isinstance(entry, Opportunity):
         raise EditError(t("edit_owner_only_opportunity", journey.language))
     if op.text is not None:
         if isinstance(entry, Touchpoint):
@@ -200,6 +201,8 @@ def _change(journey: JourneyMap, op: ChangeItem) -> None:
     if isinstance(entry, Opportunity):
         entry.owner = op.owner.strip() if op.owner is not None else entry.owner
         entry.metric = op.metric.strip() if op.metric is not None else entry.metric
+        entry.value = op.value if op.value is not None else entry.value
+        entry.effort = op.effort if op.effort is not None else entry.effort
     entry.provenance = _PERSON
 
 

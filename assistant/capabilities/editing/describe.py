@@ -38,13 +38,16 @@ def _where(journey: JourneyMap, stage: int, lane: str) -> str:
     return f"{journey.stages[stage].name} · {lane_name(lane, journey.language)}"
 
 
-def _opportunity_extras(owner: str | None, metric: str | None, lang: Lang) -> str:
+def _opportunity_extras(
+    owner: str | None,
+    metric: str | None,
+    lang: Lang,
+    value: int | None = None,
+    effort: int | None = None,
+) -> str:
     keys = format_words().annotation_keys
-    parts = [
-        f"{keys[key].get(lang)[0]}: {value}"
-        for key, value in (("owner", owner), ("metric", metric))
-        if value
-    ]
+    pairs = (("owner", owner), ("metric", metric), ("value", value), ("effort", effort))
+    parts = [f"{keys[key].get(lang)[0]}: {found}" for key, found in pairs if found]
     return f" ({'; '.join(parts)})" if parts else ""
 
 
@@ -69,13 +72,24 @@ def _describe(journey: JourneyMap, op: Operation) -> Change:
         return Change(where=_where(journey, op.stage, op.lane), before=entry_text(entry))
     if isinstance(op, ChangeItem):
         entry = entries(journey.stages[op.stage], op.lane)[op.index]
+        scored = op.value is not None or op.effort is not None
         before = entry_text(entry) + _opportunity_extras(
-            getattr(entry, "owner", None), getattr(entry, "metric", None), lang
+            getattr(entry, "owner", None),
+            getattr(entry, "metric", None),
+            lang,
+            getattr(entry, "value", None) if scored else None,
+            getattr(entry, "effort", None) if scored else None,
         )
         after = (op.text or entry_text(entry)) + _opportunity_extras(
             op.owner if op.owner is not None else getattr(entry, "owner", None),
             op.metric if op.metric is not None else getattr(entry, "metric", None),
             lang,
+            (op.value if op.value is not None else getattr(entry, "value", None))
+            if scored
+            else None,
+            (op.effort if op.effort is not None else getattr(entry, "effort", None))
+            if scored
+            else None,
         )
         return Change(where=_where(journey, op.stage, op.lane), before=before, after=after)
     if isinstance(op, MoveItem):

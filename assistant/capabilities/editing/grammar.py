@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from assistant.domain import LocalizedList, Strict
 from assistant.domain.edits import MapField, PersonaField
@@ -51,6 +51,8 @@ class Grammar(Strict):
     map_fields: dict[MapField, LocalizedList]
     owner_words: LocalizedList
     metric_words: LocalizedList
+    value_words: LocalizedList = Field(description="An opportunity's value (1-5).")
+    effort_words: LocalizedList = Field(description="An opportunity's effort (1-5).")
     map_types: dict[MapType, LocalizedList]
     ordinals: LocalizedList
     last_words: LocalizedList

@@ -229,6 +229,11 @@ def understand(instruction: str, journey: JourneyMap) -> EditPlan | None:
         )
     parse = _Parse(reading, journey, lang)
     verb = parse.verb()
+    scores = _scores(parse)
+    if scores is not None and (verb is None or verb[0] in ("change", "feel")):
+        if verb is not None:
+            reading.use(verb[1], verb[2])
+        return _score(parse, scores)
     if verb is None:
         return _verbless_emotion(parse)
     if verb[1] > VERB_REACH and verb[0] != "feel":
@@ -850,6 +855,58 @@ def _change_item(
         op = ChangeItem(stage=found.stage, lane=found.lane, index=found.index, text=new_value)
     if (op.owner is not None or op.metric is not None) and found.lane != "opportunities":
         return ask("edit_owner_only_opportunity", parse.lang)
+    return EditPlan(operations=[op])
+
+
+def _scores(parse: _Parse) -> tuple[int | None, int | None, set[int]] | None:
+    """The value and effort an instruction gives an opportunity ("value 4", "arvoksi 5",
+    "pingutus 2"): each the first number after its word, before the other one's word, and
+    the tokens they use; None when it gives neither."""
+    g = grammar()
+    words = parse.reading.words
+    marks = sorted(
+        (at, length, key)
+        for key, terms in (("value", g.value_words), ("effort", g.effort_words))
+        for at, length in parse.find(all_terms(terms))
+    )
+    found: dict[str, int] = {}
+    used: set[int] = set()
+    for n, (at, length, key) in enumerate(marks):
+        end = marks[n + 1][0] if n + 1 < len(marks) else len(words)
+        number = next((i for i in range(at + length, end) if words[i].text.isdigit()), None)
+        if number is None or not 1 <= int(words[number].text) <= 5 or key in found:
+            continue
+        found[key] = int(words[number].text)
+        used |= set(range(at, at + length)) | {number}
+    if not found:
+        return None
+    return found.get("value"), found.get("effort"), used
+
+
+def _score(parse: _Parse, scores: tuple[int | None, int | None, set[int]]) -> EditPlan:
+    """Give an opportunity a new value and/or effort: it is named by a quote or by the
+    words the instruction leaves over."""
+    value, effort, used = scores
+    g = grammar()
+    words = parse.reading.words
+    refs = parse.stages()
+    lanes = [lane for lane in parse.lanes() if lane[0] != "emotion"]
+    skip = set(parse.reading.used) | used | _ref_tokens(refs, parse)
+    for _, at, length in lanes:
+        skip |= set(range(at, at + length))
+    to_terms = all_terms(g.to_words)
+    skip |= {i for i, w in enumerate(words) if w.text.isdigit() or longest_at(to_terms, words, i)}
+    quotes = parse.quoted()
+    locator = quotes[0] if quotes else parse.leftover(skip)
+    if not locator:
+        return ask("edit_which_item_unnamed", parse.lang)
+    stages = [r.stage for r in refs] or None
+    found = _locate(parse, locator, stages, "opportunities")
+    if isinstance(found, EditPlan):
+        return found
+    op = ChangeItem(
+        stage=found.stage, lane=found.lane, index=found.index, value=value, effort=effort
+    )
     return EditPlan(operations=[op])
 
 
