@@ -43,6 +43,7 @@ def test_interview_answers_contract() -> None:
         "industry",
         "model",
         "map_type",
+        "purpose",
         "persona",
         "evidence",
         "stages",

@@ -91,14 +91,14 @@ def test_research_added_beside_the_chat_becomes_evidence_on_the_map(
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = _open(context, ui_server)
-    for reply in FINNISH_REPLIES[:4]:
+    for reply in FINNISH_REPLIES[:5]:
         _send(page, reply)
-    _send(page, FINNISH_REPLIES[4], "Lisää aineistosi")  # the interview asks for the files
+    _send(page, FINNISH_REPLIES[5], "Lisää aineistosi")  # the interview asks for the files
     research = tmp_path / "arviot.csv"
     research.write_bytes(reviews([*QUEUE, *PASTRY, *WISH]))
     page.locator("#polku-research-upload input[type=file]").set_input_files(str(research))
     expect(page.locator("#polku-chat")).to_contain_text("Luin aineiston arviot.csv")
-    for reply in FINNISH_REPLIES[5:]:
+    for reply in FINNISH_REPLIES[6:]:
         _send(page, reply)
     expect(page.locator("#polku-chat")).to_contain_text("Karttasi on luonnosteltu")
     frame = page.frame_locator("#polku-map iframe")
