@@ -186,7 +186,9 @@ class TradeLibrary(Strict):
     roles: dict[Role, RoleContent]
 
     @model_validator(mode="after")
-    def _known_branches(self) -> TradeLibrary:
+    def _lanes_and_branches(self) -> TradeLibrary:
+        """At most three moments of truth; every branch an item names is declared; each
+        role keeps enough items that fit the whole trade."""
         if len(self.moments_of_truth) > MAX_MOMENTS_OF_TRUTH:
             raise ValueError(
                 f"{len(self.moments_of_truth)} moments of truth: at most "
@@ -195,14 +197,14 @@ class TradeLibrary(Strict):
         lanes = [*self.moments_of_truth.values(), *self.failure_paths.values()]
         for text in (text for lane in lanes for text in lane):
             _short(text, "a moment of truth or failure path")
-            unknown = [b for b in text.branches if b not in self.branches]
+        items: list[tuple[str, LibraryText | LibraryTouchpoint | LibraryPain | LibraryOpportunity]]
+        items = [("moments and failures", t) for lane in lanes for t in lane]
+        items += [(role, i) for role, content in self.roles.items() for i in content.tagged()]
+        for where, item in items:
+            unknown = [b for b in item.branches if b not in self.branches]
             if unknown:
-                raise ValueError(f"{text.en!r}: branches {unknown} are not in `branches`")
+                raise ValueError(f"{where}: branches {unknown} are not in `branches`")
         for role, content in self.roles.items():
-            for item in content.tagged():
-                unknown = [b for b in item.branches if b not in self.branches]
-                if unknown:
-                    raise ValueError(f"{role}: branches {unknown} are not in `branches`")
             for lane, least in UNTAGGED_AT_LEAST.items():
                 untagged = [item for item in getattr(content, lane) if not item.branches]
                 if len(untagged) < least:
