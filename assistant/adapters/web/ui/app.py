@@ -22,7 +22,7 @@ CSS = """
 .polku-findings { width: 100%; border-collapse: collapse; font-size: 0.9em; }
 .polku-findings td, .polku-findings th { border-bottom: 1px solid #ddd; padding: 4px; }
 .polku-findings tr.critical td:first-child { color: #b00020; font-weight: bold; }
-#polku-badge { text-align: right; }
+#polku-badge { text-align: right; min-width: max-content !important; }  /* never 'V…' */
 #polku-title h2, #polku-badge p { overflow-wrap: normal; word-break: normal; }
 #polku-header { flex-wrap: wrap !important; }
 #polku-who { align-self: center; text-align: right; }
