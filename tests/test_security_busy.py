@@ -177,7 +177,7 @@ class Door:
     ("wait_s", "served"),
     [
         (0.1, 1),  # the waiting request gives up before the slot frees: only the first runs
-        (4.0, 2),  # it gets the slot: the first and the waiting one run, one after the other
+        (8.0, 2),  # it gets the slot: the first and the waiting one run, one after the other
     ],
 )
 def test_busy_limit_bounds_running_and_waiting(wait_s: float, served: int) -> None:

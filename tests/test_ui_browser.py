@@ -181,6 +181,20 @@ def test_the_persona_is_edited_in_its_own_table_and_the_lane_names_stay_in_view(
     context.close()
 
 
+def _tick(page: Any, label: str) -> None:
+    """Ticks a checkbox; a click during the page's re-layout after an import can be lost, so
+    it is tried again until the box shows the tick."""
+    box = page.get_by_label(label, exact=True)
+    for _ in range(5):
+        try:
+            box.check(timeout=4000)
+        except Exception:
+            page.wait_for_timeout(300)
+        if box.is_checked():
+            return
+    expect(box).to_be_checked()
+
+
 @pytest.mark.parametrize(
     ("locale", "pasted", "curve", "cell"),
     [
@@ -196,7 +210,7 @@ def test_export_downloads_a_file(
     page = _open(context, ui_server)
     _send(page, WIDE_FINNISH_MAP if pasted == "WIDE_FINNISH_MAP" else pasted, "/100")
     for picture in ("pdf", "png"):  # a one-page PDF and the emotion curve, beside md and html
-        page.get_by_label(picture, exact=True).check()
+        _tick(page, picture)
     link = page.locator("#polku-downloads a").first
     for _ in range(3):  # a click during the page's re-layout after an import can be lost
         page.locator("#polku-export").scroll_into_view_if_needed()
