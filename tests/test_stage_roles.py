@@ -96,6 +96,11 @@ def test_a_list_is_split_as_the_person_meant(text: str, items: list[str]) -> Non
         ("Helmet-verkkokirjasto", "online"),
         ("Instagram", "online"),
         ("Wolt", "online"),
+        ("kontserdid", "offline"),  # an event is a place people go to
+        ("konsertit ja messut", "offline"),
+        ("end-of-term recitals", "offline"),
+        ("Messengeris", "online"),  # not a trade fair ("messil")
+        ("livestreamed concerts", "online"),
     ],
 )
 def test_a_channel_is_as_online_or_offline_as_it_is(channel: str, kind: str) -> None:

@@ -59,15 +59,18 @@ class Placer:
 
     # --- where a text belongs ----------------------------------------------------------
     def _stage_texts(self, index: int) -> list[str]:
-        """What a stage holds: its name, and the best trade's words for its roles."""
-        plan, lang = self.plans[index], self.lang
+        """What a stage holds: its name, and the best trade's words for its roles (only the
+        items of the branches this business is in)."""
+        plan, lang, trade = self.plans[index], self.lang, self.fit.primary
         texts = [plan.name]
         for role in plan.roles:
-            content = self.fit.primary.roles[role]
+            content = trade.roles[role]
             texts.append(content.customer_goal.get(lang))
-            texts += [a.get(lang) for a in content.actions]
-            texts += [p.text.get(lang) for p in content.pain_points]
-            texts += [touchpoint_text(t, lang) for t in content.touchpoints]
+            texts += [a.get(lang) for a in content.actions if self.fit.belongs(trade, a)]
+            texts += [p.text.get(lang) for p in content.pain_points if self.fit.belongs(trade, p)]
+            texts += [
+                touchpoint_text(t, lang) for t in content.touchpoints if self.fit.belongs(trade, t)
+            ]
         return texts
 
     def stage_scores(self, text: str, lane: Lane) -> np.ndarray:
