@@ -17,6 +17,7 @@ from assistant.capabilities.critique.cues import cue_texts
 from assistant.capabilities.drafting.fill import library_texts
 from assistant.capabilities.drafting.trades import profiles
 from assistant.capabilities.insights.kinds import prototype_texts
+from assistant.capabilities.qa.cards import card_texts
 from assistant.capabilities.stage_roles import role_texts
 from assistant.catalog.library import library
 from assistant.domain import LANGS
@@ -32,7 +33,7 @@ def shipped_texts() -> list[Item]:
     queries: list[str] = []
     for lang in LANGS:
         queries += library_texts(lang) + role_texts(lang) + prototype_texts(lang)
-        queries += cue_texts(lang)
+        queries += cue_texts(lang) + card_texts(lang)
     queries += [text for trade in library().values() for text in profiles(trade)]
     passages = [chunk.embedding_text for chunk in chunk_all(builtin_documents())]
     items = [("query", text) for text in queries] + [("passage", text) for text in passages]

@@ -9,6 +9,7 @@ from assistant.resources import CatalogError
 
 def validate_all() -> list[str]:
     """Load every structured knowledge file; return the problems found (empty when valid)."""
+    from assistant.catalog.answers import answer_cards
     from assistant.catalog.guidelines import guidelines
     from assistant.catalog.insight_kinds import insight_kinds
     from assistant.catalog.library import library
@@ -33,13 +34,32 @@ def validate_all() -> list[str]:
         first_names,
         word_lists,
         lambda: [role_statements(lang) for lang in LANGS],
+        lambda: [answer_cards(lang) for lang in LANGS],
     ):
         try:
             loader()
         except CatalogError as exc:
             problems.append(str(exc))
     if not problems:
-        problems += _cross_references()
+        problems += _cross_references() + _card_sources()
+    return problems
+
+
+def _card_sources() -> list[str]:
+    """Every document an answer card cites exists in the card's language."""
+    from assistant.catalog.answers import answer_cards
+    from assistant.domain import LANGS
+    from assistant.resources import knowledge_dir
+
+    problems = []
+    for lang in LANGS:
+        documents = {path.stem for path in (knowledge_dir() / lang).glob("*.md")}
+        problems += [
+            f"answer card {lang}/{card.id}: no knowledge document {lang}/{doc}"
+            for card in answer_cards(lang).cards
+            for doc in card.sources
+            if doc not in documents
+        ]
     return problems
 
 

@@ -152,8 +152,11 @@ def offline_answer(question: str, hits: list[Hit], lang: Lang) -> Answer:
 def offline_events(
     question: str, hits: list[Hit], lang: Lang, replace: bool = False
 ) -> Iterator[Event]:
-    """The offline answer as events; ``replace``: it replaces what was shown (a fallback)."""
-    answer = offline_answer(question, hits, lang)
+    """The offline answer as events (an answer card's when one plainly answers the question,
+    else quoted from the passages); ``replace``: it replaces what was shown (a fallback)."""
+    from assistant.capabilities.qa.cards import curated_answer
+
+    answer = curated_answer(question, lang) or offline_answer(question, hits, lang)
     yield TextDelta(text=answer.answer, replace=replace)
     yield Sources(citations=answer.citations)
     yield AnswerReady(answer=answer)
