@@ -99,6 +99,7 @@ def test_a_list_is_split_as_the_person_meant(text: str, items: list[str]) -> Non
         ("kontserdid", "offline"),  # an event is a place people go to
         ("konsertit ja messut", "offline"),
         ("end-of-term recitals", "offline"),
+        ("kevätnäytös", "offline"),
         ("Messengeris", "online"),  # not a trade fair ("messil")
         ("livestreamed concerts", "online"),
     ],
