@@ -296,6 +296,26 @@ def test_a_broad_trades_items_for_another_branch_stay_out() -> None:
     assert "potila" not in texts and "resepti" not in texts
 
 
+def test_a_branched_trades_remedy_is_offered_when_its_tags_fit() -> None:
+    """A plumber's own pain about slow quotes gets the home-services remedy for it (same-day
+    quotes), not a generic website tip: a trade that names its branches is trusted by its
+    tags, so its remedies are not dropped for sounding like another trade."""
+    answers = _answers(
+        "fi",
+        "LVI-Nieminen Oy, putkiliike Lahdessa: vesikalusteiden asennukset ja vuotojen korjaukset",
+        ["puhelin", "kotisivut"],
+        ["tarjouksen lähettäminen venyy usein viikkoon, koska teen ne illalla"],
+    )
+    journey = draft_map(answers)
+    remedy = next(
+        o.text
+        for stage in journey.stages
+        for o in stage.opportunities
+        if o.addresses and o.addresses.startswith("tarjouksen lähettäminen")
+    )
+    assert "tarjous samana päivänä" in remedy, remedy
+
+
 @pytest.mark.parametrize(
     ("lang", "business", "trade", "foreign"),
     [

@@ -437,14 +437,15 @@ def test_picking_estonian_on_an_english_browser_turns_the_whole_page_estonian(
     # listed by title (no internal ids), its Markdown rendered.
     page.get_by_role("tab", name="Küsi").click()
     question = page.locator("#polku-question textarea")
-    question.fill("Kuinka usein asiakaspolkukartta pitäisi päivittää?")
+    question.fill("Mitkä ovat asiakaspolun viisi vaihetta?")
     question.press("Enter")
     answer = page.locator("#polku-answer")
     expect(answer).to_contain_text("Lähteet:")
-    expect(answer).to_contain_text("neljännesvuosittain")
+    expect(answer).to_contain_text("Tietoisuus")
     shown = answer.inner_text()
     assert "**" not in shown and "(practice)" not in shown and "fi/" not in shown, shown
-    assert answer.locator("strong").count() >= 1  # the bold lead of a practice, rendered
+    assert answer.locator("strong").count() >= 5  # each stage's bold name, rendered
+    assert answer.locator("li").count() >= 5  # the five stages as a list
     context.close()
 
 

@@ -122,7 +122,8 @@ def elsewhere(texts: list[str], own: list[str], fit: TradeFit, meaning: Meaning)
     """Whether each library item (``texts``, from the trades ``own``) is about another kind
     of business that fits this one clearly worse: a broad trade's item for one of its
     branches (a health centre's prescriptions among the public services a daycare office
-    drafts from). Generic items belong everywhere."""
+    drafts from). Generic items belong everywhere, and so do the items of a trade that names
+    its branches: their tags (``TradeFit.belongs``) already keep another branch's out."""
     names = [name for name in fit.scores if name in library()]
     if not texts or not names:
         return [False] * len(texts)
@@ -138,8 +139,8 @@ def elsewhere(texts: list[str], own: list[str], fit: TradeFit, meaning: Meaning)
     )
     found = []
     for row, trade in enumerate(own):
-        if trade not in names:
-            found.append(False)
+        if trade not in names or every[trade].branches:
+            found.append(False)  # a trade with branches says by tags where its items fit
             continue
         mine = closeness[row, names.index(trade)]
         found.append(
