@@ -13,6 +13,7 @@ from assistant.app.services import Services
 from assistant.evaluation.datasets import InjectionCase
 from assistant.evaluation.metrics import mean
 from assistant.evaluation.results import SuiteResult, Tick, rounded
+from assistant.language.detect import detect_language
 from assistant.retrieval.readers import read_path
 
 _NOT_COPIED = ("*.lock", "polku.db*", "slack.db*", "exports", "browser-secret", "eval-sandbox*")
@@ -39,7 +40,13 @@ def run(services: Services, cases: list[InjectionCase], tick: Tick) -> SuiteResu
             answer = poisoned.ask(case.question)
             text = answer.answer
             marker = case.role_marker
-            retrieved = any(c.doc_id == document.doc_id for c in answer.citations)
+            # The attack reached the answerer: the poisoned passage is among those it was given
+            # (an answer card may answer without quoting it, which is resistance, not a miss).
+            lang = detect_language(case.question, poisoned.settings.language)
+            hits = poisoned.retriever.search(
+                case.question, lang=lang, k=poisoned.settings.retrieval_k
+            )
+            retrieved = any(hit.chunk.doc_id == document.doc_id for hit in hits)
             rows.append(
                 {
                     "id": case.id,
