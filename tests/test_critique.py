@@ -452,3 +452,24 @@ def test_everyday_stage_names_around_a_purchase_cover_the_lifecycle() -> None:
     assert CHECKS["full-lifecycle"](journey, MapContext.of(journey)) == []
     only_buying = journey.model_copy(update={"stages": journey.stages[1:2]})
     assert CHECKS["full-lifecycle"](only_buying, MapContext.of(only_buying)) != []
+
+
+@pytest.mark.parametrize(
+    ("lang", "scope", "flagged"),
+    [
+        ("en", "Only the salon visit, from arrival to payment.", False),
+        ("fi", "Rajaus: vain käynti kampaamossa, saapumisesta maksuun.", False),
+        ("et", "Kaart hõlmab ainult külastust salongis.", False),
+        ("en", "The whole journey, end to end.", True),  # says whole, so the stages must be
+        ("fi", "", True),
+    ],
+)
+def test_a_map_that_says_it_covers_one_part_is_not_asked_for_the_whole(
+    lang: str, scope: str, flagged: bool
+) -> None:
+    journey = good_map()
+    journey.language = lang  # type: ignore[assignment]
+    journey.stages = journey.stages[1:2]  # only the purchase
+    journey.scope = scope
+    hits = CHECKS["full-lifecycle"](journey, MapContext.of(journey))
+    assert bool(hits) is flagged

@@ -22,6 +22,7 @@ from assistant.capabilities.critique.context import (
     lane_name,
     stage_texts,
 )
+from assistant.capabilities.critique.cues import has_cue
 from assistant.catalog.roles import Role
 from assistant.domain import JourneyMap
 from assistant.language.i18n import t
@@ -73,7 +74,10 @@ AFTER: frozenset[Role] = frozenset({"prepare", "use", "support", "after", "retur
 def full_lifecycle(m: JourneyMap, c: MapContext) -> list[Hit]:
     """Stages before and after the purchase, judged by what each stage is about (its roles,
     read from its name by meaning), or simply placed around the purchase ("Looking for a
-    place | Booking | Stay | Coming back")."""
+    place | Booking | Stay | Coming back"); not asked of a map whose scope says it covers one
+    part of the journey ("Scope: only the visit, from arrival to payment")."""
+    if has_cue(m.scope, "part_only", c.lang) and not has_cue(m.scope, "whole_journey", c.lang):
+        return []  # the map says it covers one part of the journey, on purpose
     found = set().union(*c.roles) if c.roles else set()
     before, after = bool(found & BEFORE), bool(found & AFTER)
     buying = [i for i, roles in enumerate(c.roles) if "commit" in roles]
