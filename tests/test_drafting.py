@@ -296,6 +296,28 @@ def test_a_broad_trades_items_for_another_branch_stay_out() -> None:
     assert "potila" not in texts and "resepti" not in texts
 
 
+@pytest.mark.parametrize(
+    ("business", "model", "goal_word"),
+    [
+        (
+            "Autopesula Särav Tartus: käsipesu, salongi puhastus ja vahatamine",
+            "appointment",
+            "puhtaks",
+        ),
+        ("Autotöökoda Tartus: sõiduautode hooldus, remont ja rehvivahetus", "repair", "auto"),
+    ],
+)
+def test_a_branch_can_have_its_own_stage_model_and_goals(
+    business: str, model: str, goal_word: str
+) -> None:
+    """A car wash is a visit, not a repair: its branch names the appointment model and its
+    own customer goals; a repair shop of the same trade keeps the repair journey."""
+    journey = draft_map(_answers("et", business, ["telefon"], []))
+    assert journey.stage_model == model
+    first = journey.stages[0].customer_goal
+    assert first is not None and goal_word in first.text.lower(), first
+
+
 def test_a_branched_trades_remedy_is_offered_when_its_tags_fit() -> None:
     """A plumber's own pain about slow quotes gets the home-services remedy for it (same-day
     quotes), not a generic website tip: a trade that names its branches is trusted by its

@@ -162,3 +162,12 @@ def test_every_language_version_cites_the_same_seeds() -> None:
         by_id.setdefault(doc.doc_id.split("/", 1)[1], {})[doc.lang] = sorted(doc.sources)
     differing = [i for i, langs in by_id.items() if len({tuple(s) for s in langs.values()}) > 1]
     assert differing == []
+
+
+def test_a_branch_goal_for_an_undeclared_branch_is_refused() -> None:
+    from assistant.catalog.library import TradeLibrary, library
+
+    data = library()["vehicle-service"].model_dump()
+    data["roles"]["need"]["branch_goals"] = {"spaceships": {"en": "x", "fi": "x", "et": "x"}}
+    with pytest.raises(ValueError, match="branch_goals"):
+        TradeLibrary.model_validate(data)

@@ -168,6 +168,7 @@ def test_hostile_markdown_tables(
 
 @FUZZ
 @given(meta=meta_lines, grid=grids, delimiter=st.sampled_from([",", ";", "\t"]), bom=st.booleans())
+@example(meta=[], grid=[["Action", "", ""], ["\ud800", "", "\u202e"]], delimiter=",", bom=False)
 def test_hostile_csv_tables(
     meta: list[tuple[str, str]], grid: list[list[str]], delimiter: str, bom: bool
 ) -> None:

@@ -76,6 +76,11 @@ def _cross_references() -> list[str]:
         if trade.stage_model not in models:
             problems.append(f"library {trade.trade}: no stage model {trade.stage_model!r}")
         problems += [
+            f"library {trade.trade}: branch {key}'s stage model {branch.stage_model!r} is unknown"
+            for key, branch in trade.branches.items()
+            if branch.stage_model and branch.stage_model not in models
+        ]
+        problems += [
             f"library {trade.trade}: no knowledge document {doc!r}"
             for doc in trade.source_docs
             if doc not in documents

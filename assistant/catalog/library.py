@@ -73,6 +73,11 @@ class Branch(Strict):
     aliases: LocalizedList = Field(
         description="Lower-case words or stems a business of this branch is described with."
     )
+    stage_model: str | None = Field(
+        default=None,
+        description="The stage model for a business of this branch alone, when the trade's "
+        "does not fit it (a car wash is a visit, not a repair).",
+    )
 
 
 class LibraryText(Localized):
@@ -123,6 +128,11 @@ class RoleContent(Strict):
     backstage: list[LibraryText] = Field(min_length=1)
     support_processes: list[LibraryText] = Field(min_length=1)
     physical_evidence: list[LibraryText] = Field(min_length=1)
+    branch_goals: dict[str, Localized] = Field(
+        default_factory=dict,
+        description="The customer's goal here for a business of one branch, by branch key, "
+        "where the trade's goal would be wrong for it.",
+    )
 
     def tagged(self) -> list[LibraryText | LibraryTouchpoint | LibraryPain | LibraryOpportunity]:
         """Every item that may name branches."""
@@ -204,6 +214,12 @@ class TradeLibrary(Strict):
             unknown = [b for b in item.branches if b not in self.branches]
             if unknown:
                 raise ValueError(f"{where}: branches {unknown} are not in `branches`")
+        for role, content in self.roles.items():
+            unknown = [b for b in content.branch_goals if b not in self.branches]
+            if unknown:
+                raise ValueError(f"{role}.branch_goals: {unknown} are not in `branches`")
+            for goal in content.branch_goals.values():
+                _short(goal, "a branch goal")
         for role, content in self.roles.items():
             for lane, least in UNTAGGED_AT_LEAST.items():
                 untagged = [item for item in getattr(content, lane) if not item.branches]

@@ -97,7 +97,7 @@ def draft_map(
     model = answers.model or infer_model(described(answers)) or fit.primary.default_model
     answers = answers.model_copy(update={"model": model})
     map_type = answers.map_type or "current-state"
-    plan = plan_stages(answers, fit.primary, meaning)
+    plan = plan_stages(answers, fit.primary, meaning, fit.stage_model)
     context = " ".join([described(answers), *answers.persona.goals])
     filler = StageFiller(fit, lang, context, meaning)
     stages = [filler.stage(p, blueprint=map_type == "service-blueprint") for p in plan.stages]

@@ -55,11 +55,15 @@ def _model(model_id: str) -> StageModel | None:
         return None
 
 
-def plan_stages(answers: InterviewAnswers, trade: TradeLibrary, meaning: Meaning) -> StagePlan:
-    """The stages of the map, each with the roles its name means."""
+def plan_stages(
+    answers: InterviewAnswers, trade: TradeLibrary, meaning: Meaning, model_id: str | None = None
+) -> StagePlan:
+    """The stages of the map, each with the roles its name means, from the stage model
+    ``model_id`` (default: the trade's) when the person named none."""
     lang, requested = answers.language, answers.stages
+    model_id = model_id or trade.stage_model
     if not requested:
-        wanted = DAY_IN_THE_LIFE if answers.map_type == DAY_IN_THE_LIFE else trade.stage_model
+        wanted = DAY_IN_THE_LIFE if answers.map_type == DAY_IN_THE_LIFE else model_id
         model = _model(wanted) or stage_models().get(stage_models().default)
         return _from_model(model, lang)
     if len(requested) == 1 and (named := find_model(requested[0])):
@@ -69,21 +73,19 @@ def plan_stages(answers: InterviewAnswers, trade: TradeLibrary, meaning: Meaning
         PlannedStage(_slug(name, index), name, roles, None)
         for index, (name, roles) in enumerate(zip(names, roles_of(names, lang, meaning)))
     ]
-    return StagePlan(CUSTOM, None, _whole_journey(planned, trade, lang))
+    return StagePlan(CUSTOM, None, _whole_journey(planned, model_id, lang))
 
 
 BEFORE: frozenset[Role] = frozenset({"need", "discover", "compare"})
 AFTER: frozenset[Role] = frozenset({"prepare", "use", "support", "after", "return", "advocate"})
 
 
-def _whole_journey(
-    planned: list[PlannedStage], trade: TradeLibrary, lang: Lang
-) -> list[PlannedStage]:
+def _whole_journey(planned: list[PlannedStage], model_id: str, lang: Lang) -> list[PlannedStage]:
     """The person's own stages, and where they leave out what comes before the purchase or
     after it, the trade's own stage for that part, as a suggestion: a journey starts long
     before the booking and goes on after it."""
     found = {role for stage in planned for role in stage.roles}
-    model = _model(trade.stage_model) or stage_models().get(stage_models().default)
+    model = _model(model_id) or stage_models().get(stage_models().default)
     first, last = model.stages[0], model.stages[-1]
     if not found & BEFORE and BEFORE & set(first.roles):
         planned = [_suggested_stage(first, lang), *planned]

@@ -54,6 +54,19 @@ class TradeFit:
             self.branches.get(trade.trade, frozenset()) & set(item.branches)
         )
 
+    def named_branch(self) -> str | None:
+        """The one branch of the best trade this business names, if it names exactly one."""
+        named = self.branches.get(self.primary.trade, frozenset())
+        return next(iter(named)) if len(named) == 1 else None
+
+    @property
+    def stage_model(self) -> str:
+        """The best trade's stage model, or its branch's when the business is of one branch
+        that has its own (a car wash within vehicle service)."""
+        branch = self.named_branch()
+        own = self.primary.branches[branch].stage_model if branch else None
+        return own or self.primary.stage_model
+
     @property
     def primary(self) -> TradeLibrary:
         return self.trades[0] if self.trades else self.generic
