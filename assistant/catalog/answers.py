@@ -8,7 +8,7 @@ from functools import cache
 from pydantic import Field, field_validator
 
 from assistant.domain import Lang, Strict
-from assistant.resources import knowledge_dir, load_data
+from assistant.resources import CatalogError, knowledge_dir, load_data
 
 MAX_CARD_WORDS = 180
 
@@ -52,7 +52,5 @@ def answer_cards(lang: Lang) -> AnswerCards:
         return AnswerCards(lang=lang, cards=[])
     found = load_data(path, AnswerCards)
     if found.lang != lang:
-        from assistant.resources import CatalogError
-
         raise CatalogError(f"{path} says lang {found.lang!r}")
     return found

@@ -111,13 +111,8 @@ def without_surrogates(text: str) -> str:
 
 
 def encodable(journey: JourneyMap) -> JourneyMap:
-    """The map itself when it can be written as UTF-8, else a copy without surrogates (in
-    its texts and in its keys: a lane named by a broken character serialises without an
-    error, but not as itself)."""
-    try:
-        journey.model_dump_json()
-    except ValueError:  # pydantic_core.PydanticSerializationError: a lone surrogate
-        return JourneyMap.model_validate(_scrub(journey.model_dump()))
+    """The map itself when it can be written as UTF-8, else a copy without unpaired
+    surrogates, in its texts and in its keys (a lane named by a broken character)."""
     dumped = journey.model_dump()
     scrubbed = _scrub(dumped)
     return journey if scrubbed == dumped else JourneyMap.model_validate(scrubbed)

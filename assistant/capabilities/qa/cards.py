@@ -16,7 +16,7 @@ from assistant.catalog.seeds import readable
 from assistant.domain import Answer, Citation, Lang
 from assistant.language.text import overlap, stems
 from assistant.retrieval.documents import Chunk, builtin_documents, chunk_all
-from assistant.retrieval.meaning import Meaning
+from assistant.retrieval.meaning import Meaning, default_meaning
 
 # Chosen on the cards' own questions, each left out of its card in turn
 # (``tests/test_answer_cards.py``), never on the QA eval: e5 alone rates most short questions
@@ -49,13 +49,18 @@ def card_scores(question: str, lang: Lang, meaning: Meaning) -> tuple[np.ndarray
     similarity = meaning.similarity([question], card_texts(lang))[0]
     closest = np.full(len(cards), -1.0)
     np.maximum.at(closest, owners, similarity)
-    wanted = stems(question)
-    words = np.array([overlap(wanted, _card_words(card)) for card in cards])
-    return closest, closest + WORDS_WEIGHT * words
+    wanted = set(stems(question))
+    share = [len(wanted & held) / len(wanted) if wanted else 0.0 for held in _card_stems(lang)]
+    return closest, closest + WORDS_WEIGHT * np.array(share)
 
 
-def _card_words(card: AnswerCard) -> str:
-    return " ".join([*card.questions, card.answer])
+@cache
+def _card_stems(lang: Lang) -> tuple[frozenset[str], ...]:
+    """Each card's content-word stems: its questions and its answer (read once)."""
+    return tuple(
+        frozenset(stems(" ".join([*card.questions, card.answer])))
+        for card in answer_cards(lang).cards
+    )
 
 
 def matching_card(question: str, lang: Lang, meaning: Meaning) -> AnswerCard | None:
@@ -101,7 +106,5 @@ def card_answer(question: str, card: AnswerCard, lang: Lang) -> Answer | None:
 
 def curated_answer(question: str, lang: Lang, meaning: Meaning | None = None) -> Answer | None:
     """The answer card's answer to ``question``, or None when no card plainly answers it."""
-    from assistant.retrieval.meaning import default_meaning
-
     card = matching_card(question, lang, meaning or default_meaning())
     return card_answer(question, card, lang) if card else None
