@@ -341,6 +341,13 @@ def test_a_branched_trades_remedy_is_offered_when_its_tags_fit() -> None:
 @pytest.mark.parametrize(
     ("lang", "business", "trade", "foreign"),
     [
+        # A florist is a shop, though "kukkakauppa" starts with no shop word.
+        (
+            "fi",
+            "Kukkakauppa Vanamo Oulussa: kimput, hääkukat ja hautajaisvihkot",
+            "retail",
+            ["potila", "lainaus", "kampaa"],
+        ),
         # An Estonian dog groomer calls itself a "koerte ilusalong": a beauty salon's name
         # inside the dog groomer's, which must not make it a hair salon.
         (
