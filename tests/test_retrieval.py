@@ -150,6 +150,49 @@ def test_language_vectors_are_the_exact_nearest_in_that_language(services: Any) 
         )
 
 
+def test_a_large_language_is_searched_through_its_own_graph() -> None:
+    """Above ``approximate_from`` vectors a language gets an HNSW graph of its own (built in
+    the background, the exact product answering until then); its nearest are the exact
+    nearest of that language, nearly all, and never a chunk of another language."""
+    import numpy as np
+
+    from assistant.retrieval.documents import Chunk
+    from assistant.retrieval.search import LanguageVectors
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(30, 64))
+    vectors = centres[rng.integers(0, 30, 3000)] + 0.4 * rng.normal(size=(3000, 64))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    langs = ["fi"] * 2500 + ["et"] * 500
+    chunks = [
+        Chunk(
+            chunk_id=f"{lang}/d#{i}",
+            doc_id=f"{lang}/d",
+            title="t",
+            section="",
+            lang=lang,
+            topics=[],
+            source="test",
+            text="x",
+        )
+        for i, lang in enumerate(langs)
+    ]
+    store = LanguageVectors(chunks, vectors, approximate_from=1000)
+    assert store.wait_until_approximate(timeout=60)
+    assert store.approximate == ["fi"]  # 500 Estonian vectors stay exact
+    exact = LanguageVectors(chunks, vectors, approximate_from=10**9)
+    assert exact.approximate == []
+    found = 0
+    for query in vectors[rng.integers(0, 3000, 50)]:
+        near = store.nearest(query, "fi", 20)
+        truth = {i for i, _ in exact.nearest(query, "fi", 20)}
+        assert all(langs[i] == "fi" for i, _ in near)
+        found += len(truth & {i for i, _ in near})
+        by_language = store.nearest_by_language(query, 20)
+        assert set(by_language) == {"fi", "et"}
+    assert found / (50 * 20) >= 0.95
+
+
 def test_whole_collections_are_read_in_pages(
     services: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

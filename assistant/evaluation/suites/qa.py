@@ -65,7 +65,9 @@ def declined(answer: Answer) -> bool:
 
 
 def run(services: Services, cases: list[QACase], tick: Tick) -> SuiteResult:
-    chunk_text = {c.chunk_id: c.text for c in services.index.chunks()}
+    # a passage holds what its heading says too ("Päivä asiakkaan elämässä" heads the
+    # passage on that map type)
+    chunk_text = {c.chunk_id: f"{c.section}\n{c.text}" for c in services.index.chunks()}
     rows: list[dict[str, Any]] = []
     for case in cases:
         answer = services.ask(case.question)
