@@ -356,6 +356,13 @@ def test_a_branched_trades_remedy_is_offered_when_its_tags_fit() -> None:
             "pet-services",
             ["juuksur", "juuksed", "blond", "värvimi"],
         ),
+        # "remont" alone is any repair in Estonian: a garage's remont is not a renovation.
+        (
+            "et",
+            "Autoremonditöökoda Pärnus: remont, hooldus ja rehvivahetus sõiduautodele",
+            "vehicle-service",
+            ["vannituba", "torumees", "koristus"],
+        ),
         (
             "fi",
             "Yksityinen päiväkoti Pikku Kettu Lahdessa, 40 lasta, palveluseteli käy",
