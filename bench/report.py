@@ -37,7 +37,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             hybrid, chroma = _p95(systems[HYBRID]), _p95(systems[CHROMA])
             found.append(_target(f"hybrid retrieval p95 at {size} chunks", hybrid, limit, " ms"))
             found.append(
-                _target(f"hybrid / pure vector p95 at {size} chunks", hybrid / chroma, 1.5, "x")
+                _target(f"hybrid / pure vector p95 at {size} chunks", hybrid / chroma, 1.3, "x")
             )
     ingest, startup, rest = results["ingest"], results["startup"], results["rest"]
     found += [
