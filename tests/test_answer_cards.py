@@ -14,7 +14,6 @@ from assistant.capabilities.qa.cards import (
     card_answer,
     card_owners,
     card_texts,
-    centred,
     curated_answer,
     matching_card,
 )
@@ -23,7 +22,7 @@ from assistant.catalog import validate_all
 from assistant.catalog.answers import AnswerCards, answer_cards
 from assistant.domain import LANGS, Lang
 from assistant.language.text import overlap, sentences, stems
-from assistant.retrieval.meaning import default_meaning
+from assistant.retrieval.meaning import centred, default_meaning
 
 
 def test_the_cards_load_and_cite_documents_that_exist() -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from assistant.capabilities.stage_roles import roles_of, sentence_roles
 from assistant.catalog.roles import ROLES
+from assistant.domain import Lang
 from assistant.language.lists import split_list
 from assistant.language.vocabulary import channel_kind
 from assistant.retrieval.meaning import default_meaning
@@ -118,3 +119,35 @@ def test_signal_words_of_another_language_do_not_count() -> None:
     estonian = _signal_counts("tänavalt meid lihtsalt ei näe", "et")
     assert finnish[ROLES.index("discover")] == 0
     assert estonian[ROLES.index("discover")] >= 1
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "et"])
+def test_centred_neighbours_find_a_left_out_library_sentence_s_role_more_often(lang: Lang) -> None:
+    """Leave one out over the library's pain points: each one's role voted by its nearest
+    others (as ``sentences_roles`` votes) is right more often with centred similarity than
+    with plain e5 (measured: en 0.467 -> 0.485, fi 0.414 -> 0.428, et 0.383 -> 0.407)."""
+    import numpy as np
+
+    from assistant.capabilities.stage_roles import NEIGHBOURS, _prototypes
+    from assistant.catalog.roles import ROLES
+    from assistant.retrieval.meaning import centred, default_meaning
+
+    texts, labels = _prototypes(lang, "pain_points")
+    vectors = default_meaning().vectors(list(texts))
+    owners = np.array([ROLES.index(label) for label in labels])
+
+    def right(matrix: np.ndarray) -> float:
+        similarity = matrix @ matrix.T
+        np.fill_diagonal(similarity, -9.0)
+        hits = 0
+        for row in range(len(texts)):
+            nearest = np.argsort(-similarity[row])[:NEIGHBOURS]
+            votes = np.zeros(len(ROLES))
+            np.add.at(votes, owners[nearest], similarity[row, nearest])
+            hits += int(np.argmax(votes) == owners[row])
+        return hits / len(texts)
+
+    plain = right(vectors)
+    moved = right(centred(vectors, vectors.mean(axis=0)))
+    assert moved > plain, (plain, moved)
+    assert moved >= 0.38

@@ -51,14 +51,6 @@ def card_owners(lang: Lang) -> np.ndarray:
     return np.array([i for i, card in enumerate(answer_cards(lang).cards) for _ in card.questions])
 
 
-def centred(vectors: np.ndarray, centre: np.ndarray) -> np.ndarray:
-    """Unit rows of ``vectors`` with the field's common direction ``centre`` taken out."""
-    moved = vectors - centre
-    norms = np.linalg.norm(moved, axis=1, keepdims=True)
-    result: np.ndarray = moved / np.where(norms == 0, 1, norms)
-    return result
-
-
 @dataclass(frozen=True)
 class CardScores:
     """Per card, for one question: the closest of its questions by plain and by centred
@@ -96,16 +88,14 @@ class CardScores:
 
 def card_scores(question: str, lang: Lang, meaning: Meaning) -> CardScores:
     """How close ``question`` is to every card of ``lang``."""
-    known = meaning.vectors(card_texts(lang))
-    asked = meaning.vectors([question])
-    centre = known.mean(axis=0)
+    texts = card_texts(lang)
     wanted = set(stems(question))
     shares = np.array(
         [len(wanted & held) / len(wanted) if wanted else 0.0 for held in _card_stems(lang)]
     )
     return CardScores.of(
-        (asked @ known.T)[0],
-        (centred(asked, centre) @ centred(known, centre).T)[0],
+        meaning.similarity([question], texts)[0],
+        meaning.centred_similarity([question], texts)[0],
         shares,
         card_owners(lang),
     )
