@@ -533,3 +533,39 @@ def test_a_draft_states_its_purpose_scope_moments_of_truth_and_a_failure_path(
         "moments-of-truth",
         "failure-recovery",
     }, found
+
+
+def test_a_florist_s_own_pains_take_the_place_and_remedy_of_the_library_s_version() -> None:
+    """The owner's wedding pain goes where the florist library has it (comparing, with the
+    order calendar as its remedy), and the pain about deliveries nobody is home for takes
+    the remedy the library's own not-at-home pain had, which leaves the map instead of
+    standing beside it."""
+    wedding = "hääparit eivät tiedä, kuinka paljon ennen häitä kukat pitää tilata"
+    away = "kotiinkuljetuksen ajasta ei voi sopia tarkasti, joten vastaanottaja ei ole kotona"
+    answers = _answers(
+        "fi",
+        "Kukkakauppa Vanamo Oulussa: kimput, hääkukat ja hautajaisvihkot, kotiinkuljetus",
+        ["Instagram", "puhelin", "myymälä"],
+        [wedding, away],
+    )
+    journey = draft_map(answers)
+    where = {p.text: s for s in journey.stages for p in s.pain_points}
+    remedy = {o.addresses: o.text for s in journey.stages for o in s.opportunities}
+    assert where[wedding].name == "Harkinta", where[wedding].name
+    assert "tilauskalenteri" in remedy[wedding]
+    assert "varasuunnitelma" in remedy[away]
+    suggested = [
+        p.text for s in journey.stages for p in s.pain_points if p.provenance.kind != "user"
+    ]
+    assert not any("ei ole kotona" in text for text in suggested), suggested
+
+
+def test_a_florist_s_persona_has_the_florist_s_goals() -> None:
+    from assistant.catalog.library import library
+
+    answers = _answers(
+        "fi", "Kukkakauppa Vanamo Oulussa: kimput ja hääkukat", ["Instagram"], []
+    ).model_copy(update={"persona": PersonaAnswers()})
+    journey = draft_map(answers)
+    florist = library()["retail"].roles["commit"].branch_goals["florist"].get("fi")
+    assert florist in journey.persona.needs, journey.persona.needs

@@ -182,10 +182,7 @@ class StageFiller:
     def _goal(self, planned: PlannedStage, role: Role) -> Item:
         trade = self.fit.primary
         text = planned.goal if not self.fit.trades and planned.goal else None
-        branch = self.fit.named_branch()
-        content = trade.roles[role]
-        own = content.branch_goals.get(branch) if branch else None
-        text = text or (own or content.customer_goal).get(self.lang)
+        text = text or self.fit.customer_goal(role).get(self.lang)
         return Item(text=text, provenance=suggested("customer_goal", self.lang, trade))
 
     def _emotion(self, trade: TradeLibrary, roles: Sequence[Role]) -> Emotion:

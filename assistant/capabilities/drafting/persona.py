@@ -108,18 +108,20 @@ def _cue_count(text: str, cues: list[str]) -> int:
 def persona(answers: InterviewAnswers, fit: TradeFit, plan: StagePlan) -> Persona:
     said, lang = answers.persona, answers.language
     trade = fit.primary
-    roles = trade.roles
+    goal = fit.customer_goal
+    thoughts = trade.roles["compare"].thoughts
+    quote = next((t for t in thoughts if fit.belongs(trade, t)), thoughts[0])
     suggestion = Provenance(kind="pattern", source=kb_source("personas", lang))
     return Persona(
         name=persona_name(answers),
         segment=said.who,
         b2b_role=said.who if answers.model == "b2b" and said.who else None,
-        goals=list(said.goals) or [roles["use"].customer_goal.get(lang)],
-        needs=[roles["commit"].customer_goal.get(lang), roles["support"].customer_goal.get(lang)],
-        motivations=[roles["need"].customer_goal.get(lang)],
+        goals=list(said.goals) or [goal("use").get(lang)],
+        needs=[goal("commit").get(lang), goal("support").get(lang)],
+        motivations=[goal("need").get(lang)],
         frustrations=list(said.frustrations) or list(answers.pain_points)[:3],
         preferred_channels=list(answers.channels),
-        quote=roles["compare"].thoughts[0].get(lang),
+        quote=quote.get(lang),
         evidence=[Source(doc_id="user/evidence", title=item) for item in answers.evidence],
         provenance=Provenance(kind="user") if said.who or said.goals else suggestion,
     )

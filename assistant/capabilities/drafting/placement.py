@@ -31,6 +31,8 @@ TIEBREAK = 0.1  # how much the stage's single closest item weighs beside its rol
 OWN_ROLE_BONUS = 0.01  # a remedy from the stage's own roles is preferred
 GENERIC_PRIOR = -0.02  # a generic remedy only when the trades have nothing as close
 CONTEXT_WEIGHT = 1.0  # how much a remedy's closeness to the business counts beside the pain's
+SAME_PAIN = 0.95  # a suggested pain this close says what the person said (distinct library
+# pains' nearest neighbours: median 0.91, 90th percentile 0.94)
 SAME_CHANNEL = 0.9  # a suggested touchpoint this close to the person's channel is replaced
 KPI_FIT = 0.88  # a person's KPI measures an opportunity this close to its metric...
 KPI_LEAD = 0.04  # ...and clearly closer than to the typical metric of the map
@@ -92,17 +94,57 @@ class Placer:
 
     # --- pain points -------------------------------------------------------------------
     def place_pains(self, pains: Sequence[str]) -> None:
-        """Each pain at its stage, first in the lane, with a remedy; the emotion dips there."""
+        """Each pain at its stage, first in the lane, with a remedy; the emotion dips there.
+
+        A suggested pain that says the same as the person's (``SAME_PAIN``) gives way to it:
+        the person's pain goes to that stage, the library's written for it, and the remedy
+        drafted for the suggestion is free for the person's own."""
         counts = [0] * len(self.stages)
         for pain in pains:
-            index = self.best_stage(pain, "pain_points")
+            twin = self._drop_twin(pain)
+            index = twin if twin is not None else self.best_stage(pain, "pain_points")
             stage = self.stages[index]
             stage.pain_points.insert(counts[index], Item(text=pain))
-            stage.opportunities.insert(counts[index], self._remedy(pain, self.plans[index].roles))
+            remedy = self._remedy(pain, self.plans[index].roles, index)
+            stage.opportunities.insert(counts[index], remedy)
             counts[index] += 1
         for stage, count in zip(self.stages, counts, strict=True):
             if count:
                 stage.emotion = self._dipped(stage, count)
+
+    def _suggestions_answered(self, at: int) -> dict[str, tuple[Stage, Item, Opportunity]]:
+        """Remedy text -> (stage, suggested pain, opportunity) for every drafted remedy of a
+        suggested pain that could leave: its stage keeps another pain, or is ``at``."""
+        found: dict[str, tuple[Stage, Item, Opportunity]] = {}
+        for index, stage in enumerate(self.stages):
+            suggested = {p.text: p for p in stage.pain_points if p.provenance.kind != "user"}
+            if len(stage.pain_points) < 2 and index != at:
+                continue
+            for answer in stage.opportunities:
+                if answer.addresses in suggested:
+                    found[answer.text] = (stage, suggested[answer.addresses], answer)
+        return found
+
+    def _drop_twin(self, pain: str) -> int | None:
+        """Removes the suggested pain (and the opportunity answering it) that says what
+        ``pain`` says; returns its stage, or None when no suggestion is that close."""
+        found = [
+            (index, item)
+            for index, stage in enumerate(self.stages)
+            for item in stage.pain_points
+            if item.provenance.kind != "user"
+        ]
+        if not found:
+            return None
+        close = self.meaning.similarity([pain], [item.text for _, item in found])[0]
+        best = int(np.argmax(close))
+        if close[best] < SAME_PAIN:
+            return None
+        index, item = found[best]
+        stage = self.stages[index]
+        stage.pain_points.remove(item)
+        stage.opportunities = [o for o in stage.opportunities if o.addresses != item.text]
+        return index
 
     def _dipped(self, stage: Stage, count: int) -> Emotion:
         """The stage's feeling with ``count`` of the person's pains in it: a low stage sinks
@@ -123,9 +165,15 @@ class Placer:
             provenance=emotion.provenance,
         )
 
-    def _remedy(self, pain: str, stage_roles: tuple[Role, ...]) -> Opportunity:
-        """The library remedy of the pain most like this one (the trades, then generic)."""
-        used = {o.text for stage in self.stages for o in stage.opportunities}
+    def _remedy(self, pain: str, stage_roles: tuple[Role, ...], at: int = -1) -> Opportunity:
+        """The library remedy of the pain most like this one (the trades, then generic).
+
+        A remedy already drafted for a suggested pain may be taken for the person's own: the
+        suggestion is then the library's version of the same problem and leaves the map with
+        its remedy, unless that would empty its stage of pains (``at`` is where the person's
+        pain goes)."""
+        answering = self._suggestions_answered(at)
+        used = {o.text for stage in self.stages for o in stage.opportunities} - set(answering)
         picks = [
             Pick(p.text.get(self.lang), trade, self._prior(trade, role, stage_roles), p)
             for trade in self.fit.sources
@@ -142,6 +190,11 @@ class Placer:
         best = picks[int(np.argmax(total))]
         chosen: LibraryPain = best.entry
         owners = self.fit.primary if best.trade is self.fit.generic else best.trade
+        taken = answering.get(chosen.remedy.text.get(self.lang))
+        if taken is not None:
+            stage, item, answer = taken
+            stage.pain_points.remove(item)
+            stage.opportunities.remove(answer)
         return opportunity(chosen.remedy, owners, self.lang, addresses=pain)
 
     def _prior(self, trade: TradeLibrary, role: Role, stage_roles: tuple[Role, ...]) -> float:

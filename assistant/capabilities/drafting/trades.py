@@ -17,7 +17,8 @@ from typing import Protocol
 import numpy as np
 
 from assistant.catalog.library import TradeLibrary, library
-from assistant.domain import LANGS, InterviewAnswers
+from assistant.catalog.roles import Role
+from assistant.domain import LANGS, InterviewAnswers, Localized
 from assistant.language.vocabulary import mention_spans, mentions
 from assistant.retrieval.meaning import Meaning
 
@@ -58,6 +59,14 @@ class TradeFit:
         """The one branch of the best trade this business names, if it names exactly one."""
         named = self.branches.get(self.primary.trade, frozenset())
         return next(iter(named)) if len(named) == 1 else None
+
+    def customer_goal(self, role: Role) -> Localized:
+        """The best trade's customer goal for ``role``, in the words of this business's one
+        branch when that branch has its own (a florist's, not a shop's in general)."""
+        content = self.primary.roles[role]
+        branch = self.named_branch()
+        own = content.branch_goals.get(branch) if branch else None
+        return own or content.customer_goal
 
     @property
     def stage_model(self) -> str:
