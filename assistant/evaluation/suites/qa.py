@@ -96,15 +96,25 @@ def run(services: Services, cases: list[QACase], tick: Tick) -> SuiteResult:
         tick(case.id)
     answerable = [r for r in rows if r["answerable"]]
     out_of_scope = [r for r in rows if not r["answerable"]]
-    cited_total = sum(len(r["cited"]) for r in answerable if not r["declined"])
-    holding_total = sum(len(r["cited_holding_a_fact"]) for r in answerable if not r["declined"])
     metrics = {
-        "fact_recall": mean(r["fact_recall"] or 0.0 for r in answerable),
-        "citation_precision": holding_total / cited_total if cited_total else 0.0,
+        **_answered(answerable),
         "language_match": mean(float(r["answer_lang"] == r["lang"]) for r in rows),
         "declines_out_of_scope": mean(float(r["declined"]) for r in out_of_scope),
         "answers_in_scope": mean(float(not r["declined"]) for r in answerable),
         "answers_repeating_a_sentence": sum(r["repeats_a_sentence"] for r in rows),
         "answers_reading_unfinished": sum(r["reads_unfinished"] for r in rows),
     }
+    for lang in sorted({r["lang"] for r in answerable}):  # each language must reach it
+        per_language = _answered([r for r in answerable if r["lang"] == lang])
+        metrics.update({f"{name}_{lang}": value for name, value in per_language.items()})
     return SuiteResult(metrics=rounded(metrics), cases=rows)
+
+
+def _answered(answerable: list[dict[str, Any]]) -> dict[str, float]:
+    """Fact recall (per question) and citation precision (over every cited passage)."""
+    cited_total = sum(len(r["cited"]) for r in answerable if not r["declined"])
+    holding_total = sum(len(r["cited_holding_a_fact"]) for r in answerable if not r["declined"])
+    return {
+        "fact_recall": mean(r["fact_recall"] or 0.0 for r in answerable),
+        "citation_precision": holding_total / cited_total if cited_total else 0.0,
+    }
