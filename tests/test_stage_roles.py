@@ -157,9 +157,8 @@ def test_centred_neighbours_find_a_left_out_library_sentence_s_role_more_often(l
 def test_a_left_out_library_pain_gets_its_role_from_signals_and_neighbours(
     lang: Lang, floor: float
 ) -> None:
-    """The whole scorer of ``sentences_roles`` (signal words plus the centred vote), each
-    library pain left out of the sentences that vote (measured 0.546 / 0.494 / 0.497; the
-    weights were chosen on this)."""
+    """Signal words plus the centred vote of ``sentences_roles``, each library pain left out
+    of the sentences that vote (measured 0.546 / 0.494 / 0.497)."""
     import numpy as np
 
     from assistant.capabilities import stage_roles as scorer
